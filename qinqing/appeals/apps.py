@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AppealsConfig(AppConfig):
+    name = "qinqing.appeals"
+    verbose_name = "诉求办理"

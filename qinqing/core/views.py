@@ -1,0 +1,29 @@
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from qinqing.core.audit import record_audit
+from qinqing.core.models import AuditEvent
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """403 page; denials raised through permissions.deny() are already audited."""
+    if not getattr(exception, "audited", False):
+        record_audit(
+            AuditEvent.Kind.DENIED, request=request, user=request.user, action=str(exception or "")
+        )
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    data: dict[str, Any] = {"status": "ok"}
+    return JsonResponse(data)

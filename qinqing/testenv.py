@@ -1,0 +1,11 @@
+"""A pytest plugin (loaded with -p from pyproject) that sets the environment for tests
+before pytest-django reads the settings."""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("SECURE_HTTPS", "0")
+os.environ.setdefault(
+    "QINQING_VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test")
+)
