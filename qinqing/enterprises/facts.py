@@ -1,0 +1,117 @@
+"""Effective enterprise facts for batch work (policy matching, warnings, analytics).
+
+Several sources may report the same yearly figure; the effective value of each field is
+the value of the first source in YEAR_FACT_PRECEDENCE that has one (NULL stays NULL:
+missing is never zero). The frames carry, per field, the source that won, so a decision
+can say where a number came from."""
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from qinqing.enterprises.models import YEAR_FACT_PRECEDENCE, YearFact
+from qinqing.lib.frames import query_frame
+
+YEAR_FIELDS: tuple[str, ...] = YearFact.NUMERIC_FIELDS
+_INT_FIELDS = {
+    "employees",
+    "rd_staff",
+    "invention_patents",
+    "utility_patents",
+    "design_patents",
+    "software_copyrights",
+}
+
+
+def _id_filter(column: str, ids: Sequence[int] | None) -> tuple[str, list[int]]:
+    if ids is None:
+        return "", []
+    if not ids:
+        return " AND 1=0", []
+    return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def year_fact_rows(
+    enterprise_ids: Sequence[int] | None = None, years: Sequence[int] | None = None
+) -> pl.DataFrame:
+    """Every source's row: enterprise_id, year, source, the numeric fields."""
+    where, params = _id_filter("enterprise_id", enterprise_ids)
+    if years is not None:
+        year_where, year_params = _id_filter("year", list(years))
+        where += year_where
+        params += year_params
+    columns = ", ".join(YEAR_FIELDS)
+    sql = (
+        f"SELECT enterprise_id, year, source, {columns} FROM enterprises_yearfact WHERE 1=1{where}"  # noqa: S608
+    )
+    schema: dict[str, pl.DataType] = {
+        "enterprise_id": pl.Int64(),
+        "year": pl.Int32(),
+        "source": pl.String(),
+    }
+    schema.update({f: pl.Int64() if f in _INT_FIELDS else pl.Float64() for f in YEAR_FIELDS})
+    return query_frame(sql, params, schema)
+
+
+def resolve_year_facts(rows: pl.DataFrame) -> pl.DataFrame:
+    """One row per (enterprise_id, year): each field from the highest-precedence source
+    that has it, plus `<field>_source`."""
+    rank = {str(source): i for i, source in enumerate(YEAR_FACT_PRECEDENCE)}
+    ranked = rows.with_columns(
+        pl.col("source")
+        .replace_strict(rank, default=len(rank), return_dtype=pl.Int32)
+        .alias("_rank")
+    ).sort(["enterprise_id", "year", "_rank"])
+    aggregations = []
+    for field in YEAR_FIELDS:
+        aggregations.append(pl.col(field).drop_nulls().first().alias(field))
+        aggregations.append(
+            pl.col("source").filter(pl.col(field).is_not_null()).first().alias(f"{field}_source")
+        )
+    return ranked.group_by(["enterprise_id", "year"], maintain_order=True).agg(aggregations)
+
+
+def effective_year_facts(
+    enterprise_ids: Sequence[int] | None = None, years: Sequence[int] | None = None
+) -> pl.DataFrame:
+    return resolve_year_facts(year_fact_rows(enterprise_ids, years))
+
+
+def profile_frame(enterprise_ids: Sequence[int] | None = None) -> pl.DataFrame:
+    """One row per enterprise with the resolved profile and the division's code and path."""
+    where, params = _id_filter("e.id", enterprise_ids)
+    sql = (
+        "SELECT e.id AS enterprise_id, e.uscc, e.name, e.industry_code, e.registered_on, "  # noqa: S608
+        "e.registered_capital, e.tax_credit_rating, e.is_listed, e.serious_dishonesty, e.size_class, "
+        "o.code AS division_code, o.path AS division_path "
+        "FROM enterprises_enterprise e LEFT JOIN accounts_organisation o ON o.id = e.division_id "
+        f"WHERE 1=1{where}"
+    )
+    schema = {
+        "enterprise_id": pl.Int64(),
+        "uscc": pl.String(),
+        "name": pl.String(),
+        "industry_code": pl.String(),
+        "registered_on": pl.Date(),
+        "registered_capital": pl.Float64(),
+        "tax_credit_rating": pl.String(),
+        "is_listed": pl.Boolean(),
+        "serious_dishonesty": pl.Boolean(),
+        "size_class": pl.String(),
+        "division_code": pl.String(),
+        "division_path": pl.String(),
+    }
+    return query_frame(sql, params, schema)
+
+
+def qualification_frame(enterprise_ids: Sequence[int] | None = None) -> pl.DataFrame:
+    """Every qualification record: enterprise_id, kind, valid_from, valid_to (NULL: open)."""
+    where, params = _id_filter("enterprise_id", enterprise_ids)
+    sql = f"SELECT enterprise_id, kind, valid_from, valid_to FROM enterprises_qualification WHERE 1=1{where}"  # noqa: S608
+    schema = {
+        "enterprise_id": pl.Int64(),
+        "kind": pl.String(),
+        "valid_from": pl.Date(),
+        "valid_to": pl.Date(),
+    }
+    return query_frame(sql, params, schema)

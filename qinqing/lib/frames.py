@@ -1,0 +1,65 @@
+"""Load query results into Polars frames fast: COPY on PostgreSQL, a cursor on SQLite.
+
+Batch work (matching, warnings, analytics) reads whole tables at once; COPY streams a
+million rows in seconds where fetching Python tuples would take minutes."""
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import polars as pl
+from django.db import connection
+
+
+def query_frame(
+    sql: str, params: Sequence[Any] = (), schema: Mapping[str, Any] | None = None
+) -> pl.DataFrame:
+    """Run `sql` (with %s placeholders) and return a DataFrame with `schema` (name -> dtype,
+    in the select's column order)."""
+    if connection.vendor == "postgresql":
+        return _copy_frame(sql, params, schema)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [col[0] for col in cursor.description]
+        rows = cursor.fetchall()
+    frame = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+    return _cast(frame, schema)
+
+
+def _copy_frame(sql: str, params: Sequence[Any], schema: Mapping[str, Any] | None) -> pl.DataFrame:
+    connection.ensure_connection()
+    raw = connection.connection
+    buffer = io.BytesIO()
+    with raw.cursor() as cursor:
+        query = cursor.mogrify(sql, params) if params else sql
+        with cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
+            for chunk in copy:
+                buffer.write(chunk)
+    buffer.seek(0)
+    if buffer.getbuffer().nbytes == 0:
+        return pl.DataFrame(schema=dict(schema or {}))
+    frame = pl.read_csv(buffer, infer_schema_length=0)  # all text; cast below
+    return _cast(frame, schema)
+
+
+def _cast(frame: pl.DataFrame, schema: Mapping[str, Any] | None) -> pl.DataFrame:
+    if not schema:
+        return frame
+    if frame.height == 0 and frame.width == 0:
+        return pl.DataFrame(schema=dict(schema))
+    exprs = []
+    for name, dtype in schema.items():
+        column = pl.col(name)
+        if dtype == pl.Boolean and frame.schema.get(name) == pl.String:
+            exprs.append(
+                column.replace_strict(
+                    {"t": True, "f": False, "true": True, "false": False, "1": True, "0": False},
+                    default=None,
+                    return_dtype=pl.Boolean,
+                ).alias(name)
+            )
+        elif dtype == pl.Date and frame.schema.get(name) == pl.String:
+            exprs.append(column.str.to_date("%Y-%m-%d", strict=False).alias(name))
+        else:
+            exprs.append(column.cast(dtype, strict=False).alias(name))
+    return frame.select(exprs)
