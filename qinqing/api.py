@@ -87,3 +87,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
 # Domain routers (each app owns its module; the API object only mounts them).
 api.add_router("/enterprises", "qinqing.enterprises.api.router")
 api.add_router("/appeals", "qinqing.appeals.api.router")
+api.add_router("/ratings", "qinqing.ratings.api.router")
+api.add_router("/assessment", "qinqing.assessment.api.router")
+api.add_router("/analytics", "qinqing.analytics.api.router")

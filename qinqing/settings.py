@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "qinqing.workdays",
     "qinqing.enterprises",
     "qinqing.appeals",
+    "qinqing.ratings",
+    "qinqing.assessment",
+    "qinqing.analytics",
     "qinqing.demo",
 ]
 

@@ -16,6 +16,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprises/", include("qinqing.enterprises.urls")),
     path("appeals/", include("qinqing.appeals.urls")),
+    path("ratings/", include("qinqing.ratings.urls")),
+    path("assessment/", include("qinqing.assessment.urls")),
+    path("analytics/", include("qinqing.analytics.urls")),
     path("", include("qinqing.accounts.urls")),
 ]
 
