@@ -135,3 +135,19 @@ def client_for(db: None):  # type: ignore[no-untyped-def]
         return client
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """The UI is tested in Chinese: compile any .po newer than its .mo first."""
+    from pathlib import Path
+
+    import polib
+    from django.conf import settings
+
+    from qinqing.core.management.commands.compile_translations import po_files
+
+    for po_path in po_files(Path(settings.BASE_DIR)):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("SECURE_HTTPS", "0")
+os.environ.setdefault("STATIC_MANIFEST", "0")
 os.environ.setdefault(
     "QINQING_VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test")
 )

@@ -1,13 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from qinqing.api import api
 from qinqing.core import views as core_views
-
-admin.site.site_header = _("qinqing back office")
-admin.site.site_title = _("qinqing")
-admin.site.index_title = _("Back-office data")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

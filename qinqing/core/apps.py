@@ -6,4 +6,11 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
+        from django.contrib import admin
+        from django.utils.translation import gettext_lazy as _
+
         from qinqing.core import signals  # noqa: F401  (connects the login audit receivers)
+
+        admin.site.site_header = _("qinqing back office")
+        admin.site.site_title = _("qinqing")
+        admin.site.index_title = _("Back-office data")
