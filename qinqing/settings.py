@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "qinqing.workdays",
     "qinqing.enterprises",
     "qinqing.appeals",
+    "qinqing.policies",
     "qinqing.ratings",
     "qinqing.assessment",
     "qinqing.analytics",
@@ -57,7 +58,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -175,7 +175,9 @@ if not SECURE_HTTPS:
     SILENCED_SYSTEM_CHECKS += ["security.W004", "security.W008", "security.W012", "security.W016"]
 
 # --- Internationalisation --------------------------------------------------
-LANGUAGE_CODE = "zh-hans"
+# The UI is Simplified Chinese whatever a browser asks for (no LocaleMiddleware): staff
+# machines often run English browsers. msgids are English; LANGUAGE_CODE=en shows them.
+LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"

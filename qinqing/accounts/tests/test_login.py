@@ -82,3 +82,8 @@ def test_logout_is_audited(client_for, handler) -> None:  # type: ignore[no-unty
     client.post("/logout/")
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGOUT, user=handler).exists()
     assert client.get("/").status_code == 302
+
+
+def test_pages_stay_in_chinese_for_an_english_browser() -> None:
+    page = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get("/login/").content.decode()
+    assert "登录" in page
