@@ -151,3 +151,38 @@ def compiled_translations() -> None:
         mo_path = po_path.with_suffix(".mo")
         if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
             polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+
+
+
+# Rows that data migrations seed, and a model whose emptiness shows they are gone.
+_SEEDS = [
+    ("qinqing.appeals.migrations.0002_seed_categories_ladder_limits", "appeals.Category"),
+    ("qinqing.assessment.migrations.0002_seed_yongchuan_scheme", "assessment.Scheme"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows_survive_flushes(request: pytest.FixtureRequest) -> None:
+    """Tests that commit for real (transaction=True, live_server) flush every table when
+    they end, and with it the rows data migrations seeded; put them back for the tests
+    that follow, as a migrated database has them."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if request.node.get_closest_marker("browser") is not None or "server" in names:
+        return  # live-server tests commit from another thread; they set up their own data
+    if marker is not None:
+        wanted = "transactional_db" if marker.kwargs.get("transaction") else "db"
+    elif names & {"transactional_db", "live_server"}:
+        wanted = "transactional_db"
+    elif "db" in names:
+        wanted = "db"
+    else:
+        return  # no database in this test (or one it asks for later, which sets up itself)
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue(wanted)
+    for module_path, model_label in _SEEDS:
+        if not apps.get_model(model_label).objects.exists():
+            importlib.import_module(module_path).seed(apps, None)

@@ -11,9 +11,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprises/", include("qinqing.enterprises.urls")),
     path("appeals/", include("qinqing.appeals.urls")),
+    path("open311/v2/", include("qinqing.appeals.open311_urls")),
     path("ratings/", include("qinqing.ratings.urls")),
     path("assessment/", include("qinqing.assessment.urls")),
     path("analytics/", include("qinqing.analytics.urls")),
+    path("policies/", include("qinqing.policies.urls")),
     path("", include("qinqing.accounts.urls")),
 ]
 

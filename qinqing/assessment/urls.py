@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from qinqing.assessment import views
 
 app_name = "assessment"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ranking, name="ranking"),
+    path("print/", views.printable, name="print"),
+    path("export.xlsx", views.export, name="export"),
+    path("manual/", views.manual_entry, name="manual"),
+]

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.core.models import TimeStampedModel
+from qinqing.core.models import EventBase, TimeStampedModel
 from qinqing.lib.uscc import UsccError, validate_uscc
 
 
@@ -56,7 +56,10 @@ class Enterprise(TimeStampedModel):  # 企业
     (see ProfileClaim for every source's value)."""
 
     uscc = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc_field]
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_uscc_field],
     )
     name = models.CharField(_("name"), max_length=200, db_index=True)
     legal_form = models.CharField(_("legal form"), max_length=50, blank=True)
@@ -66,11 +69,18 @@ class Enterprise(TimeStampedModel):  # 企业
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     division = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="enterprises", verbose_name=_("administrative division"),
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        verbose_name=_("administrative division"),
     )
     industry_code = models.CharField(
-        _("industry (GB/T 4754-2017)"), max_length=5, blank=True, db_index=True,
+        _("industry (GB/T 4754-2017)"),
+        max_length=5,
+        blank=True,
+        db_index=True,
         help_text=_("门类 letter followed by the 大类/中类/小类 digits, e.g. C3911"),
     )
     tax_credit_rating = models.CharField(
@@ -83,10 +93,14 @@ class Enterprise(TimeStampedModel):  # 企业
     size_class = models.CharField(
         _("size class"), max_length=6, choices=SizeClass.choices, blank=True, db_index=True
     )
-    size_basis_year = models.PositiveSmallIntegerField(_("size class basis year"), null=True, blank=True)
+    size_basis_year = models.PositiveSmallIntegerField(
+        _("size class basis year"), null=True, blank=True
+    )
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    tags = models.ManyToManyField("Tag", blank=True, related_name="enterprises", verbose_name=_("tags"))
+    tags = models.ManyToManyField(
+        "Tag", blank=True, related_name="enterprises", verbose_name=_("tags")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -111,7 +125,9 @@ class ProfileClaim(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "field", "source"], name="profileclaim_unique")
+            models.UniqueConstraint(
+                fields=["enterprise", "field", "source"], name="profileclaim_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -141,15 +157,25 @@ class YearFact(models.Model):
     invention_patents = models.PositiveIntegerField(_("invention patents"), null=True, blank=True)
     utility_patents = models.PositiveIntegerField(_("utility model patents"), null=True, blank=True)
     design_patents = models.PositiveIntegerField(_("design patents"), null=True, blank=True)
-    software_copyrights = models.PositiveIntegerField(_("software copyrights"), null=True, blank=True)
+    software_copyrights = models.PositiveIntegerField(
+        _("software copyrights"), null=True, blank=True
+    )
     recorded_at = models.DateTimeField(_("recorded at"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     NUMERIC_FIELDS = (
-        "employees", "rd_staff", "revenue", "total_assets", "rd_spending", "tax_paid",
-        "invention_patents", "utility_patents", "design_patents", "software_copyrights",
+        "employees",
+        "rd_staff",
+        "revenue",
+        "total_assets",
+        "rd_spending",
+        "tax_paid",
+        "invention_patents",
+        "utility_patents",
+        "design_patents",
+        "software_copyrights",
     )
 
     class Meta:
@@ -175,9 +201,13 @@ class QualificationKind(models.TextChoices):  # 资质
 
 
 class Qualification(models.Model):
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="qualifications")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="qualifications"
+    )
     kind = models.CharField(_("qualification"), max_length=20, choices=QualificationKind.choices)
-    level = models.CharField(_("level"), max_length=20, blank=True, help_text=_("national, provincial, city"))
+    level = models.CharField(
+        _("level"), max_length=20, blank=True, help_text=_("national, provincial, city")
+    )
     certificate_no = models.CharField(_("certificate number"), max_length=60, blank=True)
     issuer = models.CharField(_("issuer"), max_length=100, blank=True)
     valid_from = models.DateField(_("valid from"))
@@ -190,7 +220,8 @@ class Qualification(models.Model):
         indexes = [models.Index(fields=["kind", "valid_from", "valid_to"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise", "kind", "certificate_no", "valid_from"], name="qualification_unique"
+                fields=["enterprise", "kind", "certificate_no", "valid_from"],
+                name="qualification_unique",
             )
         ]
 
@@ -203,3 +234,296 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Added with the registry services (issue 5) ------------------------------------
+
+
+class YearFigure(models.Model):
+    """The effective yearly figures of an enterprise (precedence already applied by
+    facts.resolve_year_facts), kept so that search can filter a million enterprises by
+    revenue with an index. Rewritten by services whenever a YearFact changes."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="figures")
+    year = models.PositiveSmallIntegerField(_("year"))
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    revenue = models.DecimalField(
+        _("revenue (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    total_assets = models.DecimalField(
+        _("total assets (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    revenue_source = models.CharField(_("revenue source"), max_length=8, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="yearfigure_unique")
+        ]
+        indexes = [models.Index(fields=["year", "revenue"], name="yearfigure_year_revenue")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}"
+
+
+class Pool(models.Model):  # 培育库 and other named pools
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("pool")
+        verbose_name_plural = _("pools")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PoolMembership(models.Model):
+    """A stay in a pool: entry date and reason, then (once it ends) exit date and reason.
+    An enterprise has at most one open stay per pool."""
+
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="memberships")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="pool_memberships"
+    )
+    entered_on = models.DateField(_("entered on"))
+    entry_reason = models.CharField(_("entry reason"), max_length=200)
+    exited_on = models.DateField(_("exited on"), null=True, blank=True)
+    exit_reason = models.CharField(_("exit reason"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-entered_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pool", "enterprise"],
+                condition=models.Q(exited_on__isnull=True),
+                name="poolmembership_one_open",
+            )
+        ]
+        indexes = [models.Index(fields=["pool", "exited_on"], name="poolmembership_pool_open")]
+
+    def __str__(self) -> str:
+        return f"{self.pool_id}:{self.enterprise_id} {self.entered_on}"
+
+
+class Metric(models.TextChoices):  # 运行监测指标
+    OUTPUT_VALUE = "output_value", _("Output value (10k yuan)")  # 产值
+    REVENUE = "revenue", _("Revenue (10k yuan)")  # 营业收入
+    TAX = "tax", _("Tax paid (10k yuan)")  # 税收
+    ELECTRICITY = "electricity", _("Electricity use (kWh)")  # 用电量
+    EMPLOYEES = "employees", _("Employees")  # 用工人数
+
+
+class IndicatorValue(models.Model):
+    """One reading of an operating indicator. `period` is the first day of the month for
+    monthly readings, or the day itself for daily ones (electricity)."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "M", _("Monthly")
+        DAILY = "D", _("Daily")
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="indicator_values"
+    )
+    metric = models.CharField(_("indicator"), max_length=16, choices=Metric.choices)
+    frequency = models.CharField(_("frequency"), max_length=1, choices=Frequency.choices)
+    period = models.DateField(_("period"))
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "metric", "frequency", "period"], name="indicator_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["metric", "frequency", "period"], name="indicator_metric_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.period} {self.value}"
+
+
+class WarningRule(models.Model):  # 预警规则
+    class Kind(models.TextChoices):
+        YOY_DROP = "yoy_drop", _("Down against the same month last year")
+        AVG3_DROP = "avg3_drop", _("Down against the last three months' average")
+        MISSING = "missing", _("Missing for several periods")
+
+    name = models.CharField(_("name"), max_length=80)
+    metric = models.CharField(_("indicator"), max_length=16, choices=Metric.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    drop_percent = models.DecimalField(
+        _("drop threshold (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("For drop rules: warn when the fall exceeds this percentage."),
+    )
+    missing_periods = models.PositiveSmallIntegerField(
+        _("missing periods"),
+        null=True,
+        blank=True,
+        help_text=_("For missing rules: warn after this many months without a reading."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("warning rule")
+        verbose_name_plural = _("warning rules")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.MISSING:
+            if not self.missing_periods:
+                raise ValidationError({"missing_periods": "缺报预警规则须填写连续缺报期数"})
+        elif self.drop_percent is None or not 0 < self.drop_percent < 100:
+            raise ValidationError({"drop_percent": "下降预警规则须填写 0 到 100 之间的下降幅度"})
+
+
+class WarningStatus(models.TextChoices):
+    OPEN = "open", _("Open")  # 待处理
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")  # 已知悉
+    VISIT = "visit", _("Visit arranged")  # 已安排走访
+    APPEAL = "appeal", _("Turned into an appeal")  # 已转诉求
+
+
+class EarlyWarning(models.Model):  # 预警
+    """One rule firing for one enterprise and one month; the pass never writes it twice."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="warnings")
+    rule = models.ForeignKey(WarningRule, on_delete=models.PROTECT, related_name="warnings")
+    period = models.DateField(_("period"))
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, null=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=18, decimal_places=2, null=True)
+    change_percent = models.DecimalField(_("change (%)"), max_digits=9, decimal_places=2, null=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=WarningStatus.choices, default=WarningStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-period", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "rule", "period"], name="warning_unique")
+        ]
+        indexes = [models.Index(fields=["status", "period"], name="warning_status_period")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {self.enterprise_id} {self.period}"
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CorrectionRequest(models.Model):  # 信息更正申请
+    """An enterprise asking to correct a fact that a government source gave. Approval
+    records the value as an OFFICER-source claim (profile) or figure (year)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="correction_requests"
+    )
+    field = models.CharField(_("field"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    current_value = models.CharField(_("current value"), max_length=200, blank=True)
+    current_source = models.CharField(_("current source"), max_length=8, blank=True)
+    proposed_value = models.CharField(_("proposed value"), max_length=200)
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CorrectionStatus.choices,
+        default=CorrectionStatus.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["status", "requested_at"], name="correction_status")]
+
+    def __str__(self) -> str:
+        return f"{self.field} → {self.proposed_value}"
+
+
+class ImportJob(models.Model):  # 批量导入任务
+    class Kind(models.TextChoices):
+        PROFILES = "profiles", _("Profiles and yearly facts")
+        INDICATORS = "indicators", _("Operating indicators")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        REJECTED = "rejected", _("Rejected (nothing imported)")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    all_or_nothing = models.BooleanField(_("all or nothing"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [{row, field, message}], first 1000
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.status in (self.Status.DONE, self.Status.REJECTED) else 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class EnterpriseEvent(EventBase):
+    """The registry's timeline: profile changes, pool entries and exits, corrections,
+    warnings handled, imports."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(EventBase.Meta):
+        indexes = [models.Index(fields=["enterprise", "at"], name="enterpriseevent_ent_at")]

@@ -1,6 +1,33 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RatingsConfig(AppConfig):
     name = "qinqing.ratings"
     verbose_name = "好差评"
+
+    def ready(self) -> None:
+        from qinqing.accounts.models import Role
+        from qinqing.core.nav import register_home_card, register_nav
+
+        staff = (Role.SUPERVISOR, Role.LEADER, Role.HANDLER, Role.DEPT_HEAD)
+        register_nav(_("Ratings"), "ratings:list", staff, order=60)
+        # Everyone may have been served (observers hold no staff role): the page is personal.
+        register_nav(_("My ratings"), "ratings:mine", (), order=61)
+        register_nav(_("Observers"), "ratings:observers", (Role.SUPERVISOR, Role.LEADER), order=62)
+        register_home_card("ratings/cards/ratings.html", (*staff, Role.ADMIN), 60, _staff_card)
+        register_home_card("ratings/cards/mine.html", (Role.ENTERPRISE,), 61, _mine_card)
+
+
+def _staff_card(user: Any) -> dict[str, Any] | None:
+    from qinqing.ratings.views import staff_home
+
+    return staff_home(user)
+
+
+def _mine_card(user: Any) -> dict[str, Any] | None:
+    from qinqing.ratings.selectors import events_to_rate
+
+    return {"to_rate": events_to_rate(user).count()}

@@ -1,0 +1,16 @@
+import pytest
+
+from qinqing.assessment.models import Indicator, Scheme
+from qinqing.assessment.yongchuan import seed_yongchuan
+
+
+@pytest.fixture(autouse=True)
+def yongchuan_scheme(db):
+    """The migration seeds it; transactional tests elsewhere flush it, so make sure."""
+    return seed_yongchuan(Scheme, Indicator)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The personas are created with passwords; the production hasher costs ~0.5 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

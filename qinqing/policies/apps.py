@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PoliciesConfig(AppConfig):
+    name = "qinqing.policies"
+    verbose_name = _("Policies")
+
+    def ready(self) -> None:
+        from qinqing.accounts.models import Role
+        from qinqing.core.nav import register_home_card, register_nav
+        from qinqing.policies import cards, signals
+
+        signals.connect()
+        register_nav(_("Policies"), "policies:library", order=40)
+        register_nav(_("My policies"), "policies:mine", roles=[Role.ENTERPRISE], order=41)
+        register_nav(
+            _("Policy work"), "policies:desk", roles=[Role.POLICY_OFFICER, Role.LEADER], order=42
+        )
+        register_home_card(
+            "policies/cards/enterprise.html",
+            [Role.ENTERPRISE],
+            order=30,
+            context=cards.enterprise_card,
+        )
+        register_home_card(
+            "policies/cards/officer.html",
+            [Role.POLICY_OFFICER],
+            order=30,
+            context=cards.officer_card,
+        )

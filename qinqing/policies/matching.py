@@ -1,0 +1,412 @@
+"""Matching: every published rule over every enterprise in one vectorised pass.
+
+Each item's rule compiles to Polars expressions over a wide fact frame. The outcome
+comes from its top-level conditions (the children of a root “all”): all pass →
+eligible; one of two or more fails, the rest pass and it is not a scope condition
+(division, industry, size: who the item is for) → almost eligible; none fails but some are
+unknown → cannot decide; otherwise not eligible. Only E/A/U rows are stored.
+One enterprise's answer uses the same rules evaluated in Python (`evaluate`), which the
+tests check against the vectorised path."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+import polars as pl
+from django.db import connection, transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from qinqing.policies.facts import fact_frame, facts_for
+from qinqing.policies.models import MatchResult, Outcome, PolicyItem, PublishStatus, RuleVersion
+from qinqing.policies.rules import (
+    Benefit,
+    ClauseResult,
+    EnterpriseFacts,
+    Need,
+    Node,
+    parse,
+    top_level,
+)
+
+SCOPE_TYPES = {"division_prefix", "industry_prefix", "size_class_in"}
+CODES = {1: Outcome.ELIGIBLE, 2: Outcome.ALMOST, 3: Outcome.UNKNOWN}
+CHUNK = 40  # items evaluated together (bounded memory, parallel inside Polars)
+
+
+@dataclass
+class Compiled:
+    item_id: int
+    version_id: int
+    node: Node
+    benefit: Benefit
+
+    @property
+    def tops(self) -> list[Node]:
+        return top_level(self.node)
+
+    @cached_property
+    def scope(self) -> list[bool]:
+        """Which top-level conditions say who the item is for (惠及对象: division,
+        industry, size). Failing one of those is never “almost eligible”."""
+        return [all(leaf.type in SCOPE_TYPES for leaf in top.leaves()) for top in self.tops]
+
+    def needs(self) -> set[Need]:
+        return self.node.needs() | self.benefit.needs()
+
+
+# Published versions never change, so their parsed trees are cached per process (the
+# publication time is in the key: ids can be reused after a rollback).
+_PARSED: dict[tuple[int, int, Any], Node] = {}
+
+
+def compile_version(version: RuleVersion, item: PolicyItem) -> Compiled:
+    key = (version.pk, item.pk, version.published_at)
+    cacheable = version.status != "draft" and version.published_at is not None
+    node = _PARSED.get(key) if cacheable else None
+    if node is None:
+        node = parse(version.tree, own_item=item.pk)
+        if cacheable:
+            _PARSED[key] = node
+    return Compiled(item.pk, version.pk, node, item.benefit())
+
+
+_ACTIVE: dict[str, Any] = {}
+
+
+def active_items(item_ids: Iterable[int] | None = None) -> list[Compiled]:
+    """Compiled rules of every published item (or of `item_ids`). The full list is cached
+    per process; one aggregate query tells whether any item changed since."""
+    if item_ids is not None:
+        return _load_active(item_ids)
+    stamp = PolicyItem.objects.filter(status=PublishStatus.PUBLISHED).aggregate(
+        n=Count("id"), t=Max("updated_at"), r=Max("current_rule_id")
+    )
+    key = f"{stamp['n']}:{stamp['t']}:{stamp['r']}"
+    if _ACTIVE.get("key") != key:
+        _ACTIVE.update(key=key, items=_load_active(None))
+    return list(_ACTIVE["items"])
+
+
+def _load_active(item_ids: Iterable[int] | None) -> list[Compiled]:
+    qs = PolicyItem.objects.filter(
+        status=PublishStatus.PUBLISHED, current_rule__isnull=False
+    ).select_related("current_rule")
+    if item_ids is not None:
+        qs = qs.filter(pk__in=list(item_ids))
+    compiled = [compile_version(item.current_rule, item) for item in qs.order_by("pk")]
+    for c in compiled:
+        c.scope  # noqa: B018  (computed once here, not on the first answer)
+    return compiled  # type: ignore[arg-type]
+
+
+def outcome_exprs(compiled: Compiled, tops: list[pl.Expr] | None = None) -> tuple[pl.Expr, pl.Expr]:
+    """(outcome code 0 N / 1 E / 2 A / 3 U, index of the single failing condition).
+    `tops` may name already computed condition columns (each evaluated once)."""
+    tops = tops if tops is not None else [t.expr() for t in compiled.tops]
+    n = len(tops)
+    failed = [t.eq(False).fill_null(False).cast(pl.Int16) for t in tops]
+    fails = pl.sum_horizontal(failed)
+    passes = pl.sum_horizontal([t.eq(True).fill_null(False).cast(pl.Int16) for t in tops])
+    scope = [f for f, is_scope in zip(failed, compiled.scope, strict=True) if is_scope]
+    in_scope = (pl.sum_horizontal(scope) == 0) if scope else pl.lit(True)
+    code = (
+        pl.when((fails == 0) & (passes == n))
+        .then(1)
+        .when((fails == 1) & (passes == n - 1) & (n > 1) & in_scope)
+        .then(2)
+        .when(fails == 0)
+        .then(3)
+        .otherwise(0)
+        .cast(pl.UInt8)
+    )
+    missing = pl.sum_horizontal([f * i for i, f in enumerate(failed)]).cast(pl.Int16)
+    return code, missing
+
+
+EMPTY_SCHEMA = {
+    "item_id": pl.Int64,
+    "rule_version_id": pl.Int64,
+    "enterprise_id": pl.Int64,
+    "outcome": pl.UInt8,
+    "amount": pl.Float64,
+    "missing": pl.Int16,
+}
+
+
+def evaluate_frame(
+    frame: pl.DataFrame,
+    items: Sequence[Compiled],
+    *,
+    keep_ineligible: bool = False,
+    masks: dict[str, pl.Series] | None = None,
+) -> pl.DataFrame:
+    """Long frame: item_id, rule_version_id, enterprise_id, outcome (code), amount, missing.
+
+    Eager, item by item: the item's scope (who it is for) is a boolean mask shared by
+    items with the same scope; the other conditions run only on the rows inside it, each
+    condition once, and only E/A/U rows are kept (all rows with keep_ineligible)."""
+    masks = {} if masks is None else masks
+    present = set(frame.columns)
+    parts = []
+    for compiled in items:
+        columns = sorted({"enterprise_id"} | {n.column for n in compiled.needs()})
+        sub = frame.select(
+            [
+                pl.col(c) if c in present else pl.lit(False).alias(c)  # award columns
+                for c in columns
+            ]
+        )
+        scope = [t for t, is_scope in zip(compiled.tops, compiled.scope, strict=True) if is_scope]
+        if scope and not keep_ineligible:
+            key = repr([t.describe() for t in scope])
+            if key not in masks:
+                masks[key] = frame.select(
+                    pl.all_horizontal([t.expr() for t in scope]).fill_null(True)
+                ).to_series()
+            sub = sub.filter(masks[key])
+        names = [f"_t{i}" for i in range(len(compiled.tops))]
+        sub = sub.with_columns(
+            [t.expr().alias(name) for t, name in zip(compiled.tops, names, strict=True)]
+        )
+        code, missing = outcome_exprs(compiled, [pl.col(name) for name in names])
+        result = sub.select(
+            pl.lit(compiled.item_id, dtype=pl.Int64).alias("item_id"),
+            pl.lit(compiled.version_id, dtype=pl.Int64).alias("rule_version_id"),
+            pl.col("enterprise_id"),
+            code.alias("outcome"),
+            compiled.benefit.expr().alias("amount"),
+            missing.alias("missing"),
+        )
+        if not keep_ineligible:
+            result = result.filter(pl.col("outcome") > 0)
+        parts.append(result)
+    if not parts:
+        return pl.DataFrame(schema=EMPTY_SCHEMA)
+    return pl.concat(parts)
+
+
+def match(
+    items: Sequence[Compiled],
+    enterprise_ids: Sequence[int] | None = None,
+    progress: Any = None,
+) -> pl.DataFrame:
+    """Evaluate `items` over the enterprises (all when None); `progress(done)` after each
+    chunk. Chunks run on a small thread pool (Polars works outside the GIL)."""
+    needs: set[Need] = set()
+    for compiled in items:
+        needs |= compiled.needs()
+    frame = fact_frame(needs, enterprise_ids)
+    masks: dict[str, pl.Series] = {}  # scope masks shared by all chunks
+    chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
+    if not chunks:
+        return evaluate_frame(frame, [])
+    parts: list[pl.DataFrame] = [pl.DataFrame()] * len(chunks)
+    done = 0
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        futures = {
+            pool.submit(evaluate_frame, frame, chunk, masks=masks): i
+            for i, chunk in enumerate(chunks)
+        }
+        for future in as_completed(futures):
+            i = futures[future]
+            parts[i] = future.result()
+            done += len(chunks[i])
+            if progress is not None:
+                progress(done)
+    return pl.concat(parts)
+
+
+def store(
+    results: pl.DataFrame,
+    *,
+    item_ids: Sequence[int] | None = None,
+    enterprise_ids: Sequence[int] | None = None,
+) -> None:
+    """Replace the stored results in scope (items, enterprises, or everything) with `results`."""
+    full = item_ids is None and enterprise_ids is None
+    if full and connection.vendor == "postgresql" and results.height > 5000:
+        _replace_table(results)
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        qs = MatchResult.objects.all()
+        if item_ids is not None:
+            qs = qs.filter(item_id__in=list(item_ids))
+        if enterprise_ids is not None:
+            qs = qs.filter(enterprise_id__in=list(enterprise_ids))
+        qs._raw_delete(qs.db)
+        if connection.vendor == "postgresql" and results.height > 5000:
+            _copy(results, MatchResult._meta.db_table)
+        else:
+            MatchResult.objects.bulk_create(
+                [
+                    MatchResult(
+                        item_id=row[0],
+                        rule_version_id=row[1],
+                        enterprise_id=row[2],
+                        outcome=CODES[row[3]],
+                        amount=None if row[4] is None else Decimal(str(row[4])),
+                        missing=row[5] if row[3] == 2 else None,
+                        decided_at=now,
+                    )
+                    for row in results.iter_rows()
+                ],
+                batch_size=2000,
+            )
+
+
+def _replace_table(results: pl.DataFrame) -> None:
+    """A full run on PostgreSQL: COPY into a fresh table, build its keys in one sorted
+    pass, then swap it in, all in one transaction. Readers keep the old results until
+    the commit (the exclusive lock is held only for the swap), and loading millions of
+    rows into an index-free table is several times faster than into the live one."""
+    table = MatchResult._meta.db_table
+    staging = f"{table}_loading"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
+            [table],
+        )
+        pk_name = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+            [table, table],
+        )
+        index_definitions = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f'DROP TABLE IF EXISTS "{staging}"')
+        cursor.execute(f'CREATE TABLE "{staging}" (LIKE "{table}" INCLUDING DEFAULTS)')
+        _copy(results, staging)
+        cursor.execute(f'DROP TABLE "{table}"')
+        cursor.execute(f'ALTER TABLE "{staging}" RENAME TO "{table}"')
+        cursor.execute(
+            f'ALTER TABLE "{table}" ADD CONSTRAINT "{pk_name}" PRIMARY KEY (item_id, enterprise_id)'
+        )
+        for definition in index_definitions:
+            cursor.execute(definition)
+
+
+def _copy(results: pl.DataFrame, table: str) -> None:
+    frame = results.select(
+        "item_id",
+        "rule_version_id",
+        "enterprise_id",
+        pl.col("outcome").replace_strict(
+            {k: str(v) for k, v in CODES.items()}, return_dtype=pl.String
+        ),
+        "amount",
+        pl.when(pl.col("outcome") == 2).then(pl.col("missing")).otherwise(None),
+    )
+    columns = (
+        "item_id, rule_version_id, enterprise_id, outcome, amount, missing"  # decided_at: now()
+    )
+    connection.ensure_connection()
+    raw = connection.connection
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
+    ):
+        step = 1_000_000
+        for start in range(0, frame.height, step):
+            buffer = io.BytesIO()
+            frame.slice(start, step).write_csv(buffer, include_header=False, null_value="")
+            copy.write(buffer.getvalue())
+
+
+# --- one enterprise ---------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    """One enterprise × item decision with its reasons (clause-level)."""
+
+    item_id: int
+    version_id: int
+    outcome: str
+    amount: float | None
+    conditions: list[tuple[bool | None, ClauseResult]]
+
+    @property
+    def outcome_label(self) -> str:
+        return str(Outcome(self.outcome).label)
+
+    @property
+    def failing(self) -> list[ClauseResult]:
+        return [r for s, r in self.conditions if s is False]
+
+    @property
+    def unknown(self) -> list[ClauseResult]:
+        return [r for s, r in self.conditions if s is None]
+
+    def snapshot(self) -> dict[str, Any]:
+        """What a decision records: the version, the outcome and every condition's facts."""
+        return {
+            "rule_version": self.version_id,
+            "outcome": self.outcome,
+            "amount": self.amount,
+            "conditions": [
+                {"status": s, "text": r.text, "facts": r.values} for s, r in self.conditions
+            ],
+        }
+
+
+def decide(compiled: Compiled, facts: EnterpriseFacts, *, full: bool = True) -> Answer:
+    """The decision with every condition's result. With full=False an enterprise outside
+    the item's scope gets “not eligible” after the scope conditions alone (fast path for
+    answering over all items)."""
+    if not full:
+        for top, is_scope in zip(compiled.tops, compiled.scope, strict=True):
+            if is_scope:
+                result = top.evaluate(facts)
+                if result.status is False:
+                    return Answer(
+                        compiled.item_id,
+                        compiled.version_id,
+                        str(Outcome.INELIGIBLE),
+                        None,
+                        [(False, result)],
+                    )
+    results = [top.evaluate(facts) for top in compiled.tops]
+    statuses = [r.status for r in results]
+    fails, passes = statuses.count(False), statuses.count(True)
+    if passes == len(results):
+        outcome = Outcome.ELIGIBLE
+    elif (
+        fails == 1
+        and passes == len(results) - 1
+        and len(results) > 1
+        and not any(s is False for s, scope in zip(statuses, compiled.scope, strict=True) if scope)
+    ):
+        outcome = Outcome.ALMOST
+    elif fails == 0:
+        outcome = Outcome.UNKNOWN
+    else:
+        outcome = Outcome.INELIGIBLE
+    amount = (
+        compiled.benefit.amount_for(facts)
+        if outcome in (Outcome.ELIGIBLE, Outcome.ALMOST)
+        else None
+    )
+    return Answer(
+        compiled.item_id,
+        compiled.version_id,
+        str(outcome),
+        amount,
+        list(zip(statuses, results, strict=True)),
+    )
+
+
+def answers_for(enterprise_id: int, items: Sequence[Compiled] | None = None) -> list[Answer]:
+    """“What do I qualify for”: every active item decided for one enterprise now."""
+    facts = facts_for([enterprise_id]).get(enterprise_id)
+    if facts is None:
+        return []
+    return [decide(c, facts, full=False) for c in (items if items is not None else active_items())]

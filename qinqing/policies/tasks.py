@@ -1,0 +1,20 @@
+"""Background work: ids in, services do the work. Each task is safe to run twice."""
+
+from huey.contrib.djhuey import db_task
+
+from qinqing.policies import services
+
+
+@db_task()
+def run_full_match_task(run_id: int) -> None:
+    services.run_full_match(run_id)
+
+
+@db_task()
+def rematch_enterprises_task(enterprise_ids: list[int]) -> None:
+    services.rematch_enterprises(enterprise_ids)
+
+
+@db_task()
+def rematch_items_task(item_ids: list[int]) -> None:
+    services.rematch_items(item_ids)
