@@ -8,7 +8,8 @@ last ROLLING_DAYS days every few minutes and the whole year once a night; "open"
 
 Appeal figures (on the appeals' own outcome fields):
 - 按时响应率 (ack_rate): acknowledged on time ÷ appeals with an acknowledge clock stopped.
-- 按时办结率 (close_rate): closed on time ÷ appeals with a closing outcome.
+- 按时办结率 (close_rate): closed on time ÷ (appeals closed + appeals open and overdue), as
+  in docs/appeals-metrics.md: an open overdue appeal counts against the rate.
 - 问题解决率 (solved_rate): solved according to the call-back ÷ appeals called back.
 - 满意率 (satisfied_rate): 非常满意 + 满意 + 基本满意 ÷ appeals rated (the 12345 reading).
 好评率 of services comes from ratings.metrics' definition (see there).
@@ -318,7 +319,7 @@ def _appeal_figures(row: dict[str, Any]) -> dict[str, Any]:
     return {
         **row,
         "ack_rate": _rate(row["ack_on_time"], row["ack_measured"]),
-        "close_rate": _rate(row["closed_on_time"], row["close_measured"]),
+        "close_rate": _rate(row["closed_on_time"], row["close_measured"] + row["overdue"]),
         "solved_rate": _rate(row["solved"], row["solved_measured"]),
         "satisfied_rate": _rate(row["satisfied"], row["rated"]),
     }
