@@ -157,7 +157,7 @@ def new(request: HttpRequest) -> HttpResponse:
 def intake(request: HttpRequest) -> HttpResponse:
     form = forms.IntakeAppealForm(request.POST or None, request.FILES or None)
     if request.method == "GET":
-        form = forms.IntakeAppealForm(initial={"idempotency_key": uuid.uuid4().hex})
+        form = forms.IntakeAppealForm(initial=_intake_initial(request.GET))
     elif form.is_valid():
         data = form.cleaned_data
         try:
@@ -187,6 +187,21 @@ def intake(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, _form_errors(form))
     return render(request, "appeals/intake.html", {"form": form, "title": _("Register an appeal")})
+
+
+def _intake_initial(params: Any) -> dict[str, Any]:
+    """Other pages link here to turn something into an appeal (an enterprise warning, an
+    observer's report): ?enterprise=<credit code>&title=...&description=..."""
+    initial: dict[str, Any] = {"idempotency_key": uuid.uuid4().hex}
+    enterprise = Enterprise.objects.filter(uscc=params.get("enterprise", "").strip().upper()).first()
+    if enterprise is not None:
+        initial["enterprise_query"] = enterprise.uscc
+        initial["division"] = enterprise.division_id
+        initial["address"] = enterprise.address
+    for field, limit in (("title", 200), ("description", 2000)):
+        if params.get(field):
+            initial[field] = params[field][:limit]
+    return initial
 
 
 def _find_enterprise(query: str) -> Enterprise | None:

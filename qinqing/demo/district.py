@@ -47,8 +47,8 @@ PEOPLE = [
     ("admin", "王建国", "admin", "511602"),
     ("leader", "李书记", "leader", "511602"),
     ("supervisor", "赵督办", "supervisor", "511602"),
-    ("intake", "陈晓燕", "intake", "D-12345"),
-    ("intake2", "刘敏", "intake", "W-03"),
+    ("intake", "陈晓燕", "intake", "511602"),  # 12345 seat: registers for the whole district
+    ("intake2", "刘敏", "intake", "511602"),  # 涉企诉求窗口
     ("handler", "张伟", "handler", "D-JXJ"),
     ("head", "周海峰", "dept_head", "D-JXJ"),
     ("handler2", "孙丽", "handler", "D-SCJ"),

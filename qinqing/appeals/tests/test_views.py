@@ -344,3 +344,17 @@ def test_extension_decision_in_the_browser_and_no_open_redirect(
     assert other.status_code == 403
     ext.refresh_from_db()
     assert ext.state == "approved"
+
+
+def test_intake_is_prefilled_from_an_enterprise_warning_link(
+    intake: Any, enterprise_a: Any, client_for: Any
+) -> None:
+    url = reverse("appeals:intake") + f"?enterprise={enterprise_a.uscc.lower()}&title=用电量骤降"
+    page = client_for(intake).get(url).content.decode()
+    assert f'value="{enterprise_a.uscc}"' in page
+    assert 'value="用电量骤降"' in page
+
+
+def test_intake_ignores_an_unknown_enterprise_in_the_link(intake: Any, client_for: Any) -> None:
+    page = client_for(intake).get(reverse("appeals:intake") + "?enterprise=NOTACODE").content.decode()
+    assert "NOTACODE" not in page

@@ -8,9 +8,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from qinqing.accounts.models import Membership, Organisation, OrgKind, User
 from qinqing.demo import district as d
+from qinqing.demo.appeals import seed_appeals
 from qinqing.enterprises.models import Enterprise
 from qinqing.lib.uscc import make_uscc
 
@@ -22,15 +24,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--enterprises", type=int, default=300)
+        parser.add_argument("--appeals", type=int, default=36)
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         orgs = self.seed_organisations()
         self.seed_people(orgs)
         count = self.seed_enterprises(orgs, options["enterprises"])
+        appeals = seed_appeals(options["appeals"])
+        refresh_cockpit()
         self.stdout.write(
             self.style.SUCCESS(
-                f"演示数据就绪：{len(orgs)} 个组织，{User.objects.count()} 个账号，{count} 家企业"
+                f"演示数据就绪：{len(orgs)} 个组织，{User.objects.count()} 个账号，{count} 家企业，"
+                f"新增演示诉求 {appeals} 件"
             )
         )
         self.stdout.write(f"演示账号的密码均为 {DEMO_PASSWORD}")
@@ -86,6 +92,15 @@ class Command(BaseCommand):
         _user("enterprise", "刘企业", uscc=first.uscc)
         _user("enterprise2", "钱经理", uscc=second.uscc)
         return Enterprise.objects.count()
+
+
+def refresh_cockpit() -> None:
+    """The cockpit reads daily rollups that the worker refreshes every few minutes; build
+    them now so that the demo's cockpit is filled at first sight."""
+    from qinqing.analytics.cockpit import refresh_rollups
+
+    today = timezone.localdate()
+    refresh_rollups(today - dt.timedelta(days=400), today)
 
 
 def _unique(name: str, seen: set[str]) -> str:
