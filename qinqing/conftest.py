@@ -153,7 +153,6 @@ def compiled_translations() -> None:
             polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
 
 
-
 # Rows that data migrations seed, and a model whose emptiness shows they are gone.
 _SEEDS = [
     ("qinqing.appeals.migrations.0002_seed_categories_ladder_limits", "appeals.Category"),

@@ -193,7 +193,9 @@ def _intake_initial(params: Any) -> dict[str, Any]:
     """Other pages link here to turn something into an appeal (an enterprise warning, an
     observer's report): ?enterprise=<credit code>&title=...&description=..."""
     initial: dict[str, Any] = {"idempotency_key": uuid.uuid4().hex}
-    enterprise = Enterprise.objects.filter(uscc=params.get("enterprise", "").strip().upper()).first()
+    enterprise = Enterprise.objects.filter(
+        uscc=params.get("enterprise", "").strip().upper()
+    ).first()
     if enterprise is not None:
         initial["enterprise_query"] = enterprise.uscc
         initial["division"] = enterprise.division_id

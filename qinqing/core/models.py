@@ -84,14 +84,18 @@ class Notification(models.Model):  # 站内消息
     """An in-app message to one person, with read tracking. Domain services create them
     (inside their transaction) through core.notify; SMS goes out after commit."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    dedupe_key = models.CharField(max_length=120, blank=True, help_text="same key, same recipient: sent once")
+    dedupe_key = models.CharField(
+        max_length=120, blank=True, help_text="same key, same recipient: sent once"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -100,7 +104,9 @@ class Notification(models.Model):  # 站内消息
         indexes = [models.Index(fields=["recipient", "read_at"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "dedupe_key"], condition=~models.Q(dedupe_key=""), name="notification_dedupe"
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_dedupe",
             )
         ]
 

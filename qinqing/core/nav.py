@@ -48,8 +48,15 @@ def register_home_card(
 
 
 def nav_for(roles: set[str], is_admin: bool) -> list[NavItem]:
+    """Items for the person's roles; administrators also see every staff item, but not
+    the enterprise portal's, which need an enterprise behind the account."""
     return sorted(
-        (i for i in _NAV if not i.roles or i.roles & roles or is_admin), key=lambda i: i.order
+        (
+            i
+            for i in _NAV
+            if not i.roles or i.roles & roles or (is_admin and i.roles - {"enterprise"})
+        ),
+        key=lambda i: i.order,
     )
 
 

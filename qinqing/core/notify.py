@@ -28,7 +28,12 @@ def notify(
         try:
             with transaction.atomic():
                 note = Notification.objects.create(
-                    recipient=user, kind=kind, title=title[:200], body=body, url=url, dedupe_key=dedupe_key
+                    recipient=user,
+                    kind=kind,
+                    title=title[:200],
+                    body=body,
+                    url=url,
+                    dedupe_key=dedupe_key,
                 )
         except IntegrityError:
             continue  # already sent with this dedupe key

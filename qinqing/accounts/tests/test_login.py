@@ -56,7 +56,9 @@ def test_lock_out_is_per_account_not_per_office(handler, supervisor) -> None:  #
     assert login(client, "supervisor", PASSWORD).status_code == 302
 
 
-@pytest.mark.parametrize("weak", ["short1A!", "alllowercaseletters", "1234567890123", "Password123"])
+@pytest.mark.parametrize(
+    "weak", ["short1A!", "alllowercaseletters", "1234567890123", "Password123"]
+)
 def test_weak_passwords_are_refused(weak: str) -> None:
     with pytest.raises(ValidationError):
         validate_password(weak)

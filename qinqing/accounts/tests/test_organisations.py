@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_paths_follow_the_tree(district: District) -> None:
-    assert district.window.path == f"/{district.district.pk}/{district.dept.pk}/{district.window.pk}/"
+    assert (
+        district.window.path == f"/{district.district.pk}/{district.dept.pk}/{district.window.pk}/"
+    )
     assert district.window.depth == 2
     assert [o.name for o in district.window.ancestors()] == ["广安区", "经信局", "经信局窗口"]
     assert district.window.division == district.district
@@ -32,7 +34,9 @@ def test_moving_a_department_moves_its_windows(district: District) -> None:
         ("511603001", "511602", False),  # a street code that is not under its district
     ],
 )
-def test_division_codes_follow_gb_t_2260(district: District, code: str, parent_code: str | None, ok: bool) -> None:
+def test_division_codes_follow_gb_t_2260(
+    district: District, code: str, parent_code: str | None, ok: bool
+) -> None:
     parent = Organisation.objects.get(code=parent_code) if parent_code else None
     org = Organisation(kind=OrgKind.DIVISION, name="测试", code=code, parent=parent)
     if ok:

@@ -11,7 +11,9 @@ from qinqing.core.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-def test_roles_come_from_memberships_and_the_credit_code(handler, enterprise_user_a, supervisor) -> None:  # type: ignore[no-untyped-def]
+def test_roles_come_from_memberships_and_the_credit_code(
+    handler, enterprise_user_a, supervisor
+) -> None:  # type: ignore[no-untyped-def]
     assert perms.roles_of(handler) == {Role.HANDLER}
     assert perms.roles_of(enterprise_user_a) == {Role.ENTERPRISE}
     assert perms.has_role(supervisor, Role.SUPERVISOR, Role.LEADER)
@@ -24,10 +26,14 @@ def test_a_person_can_act_for_several_organisations(district: District) -> None:
 
     Membership.objects.create(user=person, organisation=district.street, role=Role.HANDLER)
     perms.forget_memberships(person)
-    assert perms.organisations_for(person, Role.HANDLER) == sorted([district.dept.pk, district.street.pk])
+    assert perms.organisations_for(person, Role.HANDLER) == sorted(
+        [district.dept.pk, district.street.pk]
+    )
 
 
-def test_department_scope_covers_its_windows_but_not_other_departments(district: District, handler) -> None:  # type: ignore[no-untyped-def]
+def test_department_scope_covers_its_windows_but_not_other_departments(
+    district: District, handler
+) -> None:  # type: ignore[no-untyped-def]
     assert perms.org_in_scope(handler, district.dept)
     assert perms.org_in_scope(handler, district.window)
     assert not perms.org_in_scope(handler, district.other_dept)
@@ -39,14 +45,20 @@ def test_supervisor_scope_covers_the_whole_district(district: District, supervis
     assert ids == set(Organisation.objects.values_list("pk", flat=True))
 
 
-def test_scope_filter_selects_rows_under_the_users_organisations(district: District, handler) -> None:  # type: ignore[no-untyped-def]
+def test_scope_filter_selects_rows_under_the_users_organisations(
+    district: District, handler
+) -> None:  # type: ignore[no-untyped-def]
     visible = set(Organisation.objects.filter(perms.scope_filter(handler, Role.HANDLER, field="")))
     assert visible == {district.dept, district.window}
     # a role the person does not hold selects nothing
-    assert not Organisation.objects.filter(perms.scope_filter(handler, Role.LEADER, field="")).exists()
+    assert not Organisation.objects.filter(
+        perms.scope_filter(handler, Role.LEADER, field="")
+    ).exists()
 
 
-def test_enterprise_user_sees_only_its_own_enterprise(enterprise_user_a, enterprise_a, enterprise_b, handler) -> None:  # type: ignore[no-untyped-def]
+def test_enterprise_user_sees_only_its_own_enterprise(
+    enterprise_user_a, enterprise_a, enterprise_b, handler
+) -> None:  # type: ignore[no-untyped-def]
     assert perms.can_view_enterprise(enterprise_user_a, enterprise_a.uscc)
     assert not perms.can_view_enterprise(enterprise_user_a, enterprise_b.uscc)
     assert perms.can_view_enterprise(handler, enterprise_b.uscc)

@@ -356,5 +356,7 @@ def test_intake_is_prefilled_from_an_enterprise_warning_link(
 
 
 def test_intake_ignores_an_unknown_enterprise_in_the_link(intake: Any, client_for: Any) -> None:
-    page = client_for(intake).get(reverse("appeals:intake") + "?enterprise=NOTACODE").content.decode()
+    page = (
+        client_for(intake).get(reverse("appeals:intake") + "?enterprise=NOTACODE").content.decode()
+    )
     assert "NOTACODE" not in page

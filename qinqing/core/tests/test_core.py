@@ -25,14 +25,20 @@ def test_audit_rows_cannot_be_changed_or_deleted() -> None:
 
 
 @pytest.mark.django_db
-def test_notifications_with_the_same_key_are_sent_once(handler, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_notifications_with_the_same_key_are_sent_once(
+    handler, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     handler.phone = "13900001111"
     handler.save()
     ConsoleSmsBackend.sent.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        first = notify([handler], kind="deadline", title="即将超期", dedupe_key="appeal:1:warn", sms=True)
+        first = notify(
+            [handler], kind="deadline", title="即将超期", dedupe_key="appeal:1:warn", sms=True
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        second = notify([handler], kind="deadline", title="即将超期", dedupe_key="appeal:1:warn", sms=True)
+        second = notify(
+            [handler], kind="deadline", title="即将超期", dedupe_key="appeal:1:warn", sms=True
+        )
     assert len(first) == 1
     assert second == []
     assert Notification.objects.filter(recipient=handler).count() == 1

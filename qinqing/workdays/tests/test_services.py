@@ -38,7 +38,10 @@ def test_a_completed_year_stops_the_fallback() -> None:
 
 
 def test_command_check_explains_a_make_up_day() -> None:
-    assert run("check", "2026-02-14") == "2026-02-14: 工作日 — 星期六，春节调休上班（国务院放假安排）\n"
+    assert (
+        run("check", "2026-02-14")
+        == "2026-02-14: 工作日 — 星期六，春节调休上班（国务院放假安排）\n"
+    )
 
 
 def test_command_add_gives_the_deadline() -> None:
