@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -163,21 +164,23 @@ def status_word(status: bool | None) -> str:
 # --- nodes ----------------------------------------------------------------------
 
 
-class Node:
-    def needs(self) -> set[Need]:
-        raise NotImplementedError
+class Node(ABC):
+    """A rule tree node: a clause (leaf) or all/any/not over children."""
 
-    def expr(self) -> pl.Expr:
-        raise NotImplementedError
+    @abstractmethod
+    def needs(self) -> set[Need]: ...
 
-    def evaluate(self, facts: EnterpriseFacts) -> ClauseResult:
-        raise NotImplementedError
+    @abstractmethod
+    def expr(self) -> pl.Expr: ...
 
-    def describe(self) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def evaluate(self, facts: EnterpriseFacts) -> ClauseResult: ...
 
-    def leaves(self) -> list[Clause]:
-        raise NotImplementedError
+    @abstractmethod
+    def describe(self) -> str: ...
+
+    @abstractmethod
+    def leaves(self) -> list[Clause]: ...
 
 
 def kleene_all(values: Iterable[bool | None]) -> bool | None:
