@@ -53,28 +53,45 @@ def year_fact_rows(
     return query_frame(sql, params, schema)
 
 
-def resolve_year_facts(rows: pl.DataFrame) -> pl.DataFrame:
-    """One row per (enterprise_id, year): each field from the highest-precedence source
-    that has it, plus `<field>_source`."""
-    rank = {str(source): i for i, source in enumerate(YEAR_FACT_PRECEDENCE)}
-    ranked = rows.with_columns(
-        pl.col("source")
-        .replace_strict(rank, default=len(rank), return_dtype=pl.Int32)
-        .alias("_rank")
-    ).sort(["enterprise_id", "year", "_rank"])
-    aggregations = []
-    for field in YEAR_FIELDS:
-        aggregations.append(pl.col(field).drop_nulls().first().alias(field))
-        aggregations.append(
-            pl.col("source").filter(pl.col(field).is_not_null()).first().alias(f"{field}_source")
+def resolve_year_facts(
+    rows: pl.DataFrame, fields: Sequence[str] = YEAR_FIELDS, *, with_sources: bool = True
+) -> pl.DataFrame:
+    """One row per (enterprise_id, year), in no particular order: each of `fields` from
+    the highest-precedence source that has it, plus `<field>_source` when `with_sources`.
+
+    One full join per source present, then a coalesce in precedence order: on millions
+    of rows much faster than a per-field group-by."""
+    keys = ["enterprise_id", "year"]
+    present = set(rows["source"].unique().to_list())
+    order = [str(s) for s in YEAR_FACT_PRECEDENCE if str(s) in present]
+    order += sorted(present - set(order))  # unknown sources rank last
+    merged = rows.select(*keys).clear()
+    for i, source in enumerate(order):
+        part = rows.filter(pl.col("source") == source).select(
+            *keys, *[pl.col(f).alias(f"{f}__{i}") for f in fields]
         )
-    return ranked.group_by(["enterprise_id", "year"], maintain_order=True).agg(aggregations)
+        merged = part if i == 0 else merged.join(part, on=keys, how="full", coalesce=True)
+    columns = [pl.coalesce([f"{f}__{i}" for i in range(len(order))]).alias(f) for f in fields]
+    if not order:
+        columns = [pl.lit(None, dtype=rows.schema[f]).alias(f) for f in fields]
+    if with_sources:
+        columns += [
+            pl.coalesce(
+                [
+                    pl.when(pl.col(f"{f}__{i}").is_not_null()).then(pl.lit(source))
+                    for i, source in enumerate(order)
+                ]
+                or [pl.lit(None, dtype=pl.String)]
+            ).alias(f"{f}_source")
+            for f in fields
+        ]
+    return merged.select(*keys, *columns)
 
 
 def effective_year_facts(
     enterprise_ids: Sequence[int] | None = None, years: Sequence[int] | None = None
 ) -> pl.DataFrame:
-    return resolve_year_facts(year_fact_rows(enterprise_ids, years))
+    return resolve_year_facts(year_fact_rows(enterprise_ids, years)).sort(["enterprise_id", "year"])
 
 
 def profile_frame(enterprise_ids: Sequence[int] | None = None) -> pl.DataFrame:

@@ -11,8 +11,12 @@ from typing import Any
 import polars as pl
 from django.db import connection, connections
 
-from qinqing.enterprises.facts import profile_frame, qualification_frame, year_fact_rows
-from qinqing.enterprises.models import YEAR_FACT_PRECEDENCE
+from qinqing.enterprises.facts import (
+    profile_frame,
+    qualification_frame,
+    resolve_year_facts,
+    year_fact_rows,
+)
 from qinqing.policies.models import Disbursement
 from qinqing.policies.rules import (
     FLAG_FIELDS,
@@ -98,27 +102,9 @@ def resolved_year_facts(
     years: Sequence[int] | None,
     fields: Sequence[str] = YEAR_FIELDS,
 ) -> pl.DataFrame:
-    """enterprise_id, year and `fields`, each from the first source in the registry's
-    precedence that has a value (the rule of enterprises.facts.resolve_year_facts),
-    computed with one join per source present: much faster than a per-field group-by
-    on millions of rows, and without the provenance columns matching does not need."""
-    rows = _year_rows(enterprise_ids, years)
-    present = set(rows["source"].unique().to_list())
-    order = [str(s) for s in YEAR_FACT_PRECEDENCE if str(s) in present]
-    order += sorted(present - set(order))
-    keys = ["enterprise_id", "year"]
-    if len(order) <= 1:
-        return rows.select(*keys, *fields)
-    merged: pl.DataFrame | None = None
-    for i, source in enumerate(order):
-        part = rows.filter(pl.col("source") == source).select(
-            *keys, *[pl.col(f).alias(f"{f}__{i}") for f in fields]
-        )
-        merged = part if merged is None else merged.join(part, on=keys, how="full", coalesce=True)
-    assert merged is not None
-    return merged.select(
-        *keys, *[pl.coalesce([f"{f}__{i}" for i in range(len(order))]).alias(f) for f in fields]
-    )
+    """enterprise_id, year and `fields` with the registry's precedence resolved, without
+    the provenance columns matching does not need."""
+    return resolve_year_facts(_year_rows(enterprise_ids, years), fields, with_sources=False)
 
 
 def facts_for(enterprise_ids: Sequence[int]) -> dict[int, EnterpriseFacts]:
