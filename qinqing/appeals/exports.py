@@ -1,14 +1,14 @@
 """Excel export of the ledger (openpyxl, write-only), personal data masked."""
 
-import io
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from openpyxl import Workbook
 
 from qinqing.appeals.models import Appeal
 from qinqing.appeals.transitions import STATUS_ZH
+from qinqing.lib.excel import xlsx_bytes
 from qinqing.lib.masking import mask_name, mask_phone
 
 MAX_ROWS = 100_000
@@ -37,34 +37,34 @@ def _local(value: Any) -> str:
 def ledger_xlsx(qs: QuerySet[Appeal]) -> tuple[bytes, bool]:
     """The rows of `qs` (already scoped to the viewer) as .xlsx bytes; True when cut at
     MAX_ROWS."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("诉求台账")
-    sheet.append(HEADERS)
     truncated = False
-    for count, appeal in enumerate(qs.iterator(chunk_size=2000)):
-        if count >= MAX_ROWS:
-            truncated = True
-            break
-        sheet.append(
-            [
-                appeal.number,
-                _local(appeal.created_at),
-                appeal.get_type_display(),
-                appeal.get_channel_display(),
-                str(appeal.category) if appeal.category_id else "",
-                appeal.title,
-                appeal.enterprise.name if appeal.enterprise_id and appeal.enterprise else "",
-                mask_name(appeal.requester_name),
-                mask_phone(appeal.requester_phone),
-                appeal.lead_department.name
-                if appeal.lead_department_id and appeal.lead_department
-                else "",
-                STATUS_ZH.get(appeal.status, appeal.status),
-                _local(appeal.next_due_at),
-                appeal.get_reply_result_display(),
-                appeal.get_rating_display(),
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), truncated
+
+    def rows() -> Iterator[list[Any]]:
+        nonlocal truncated
+        for count, appeal in enumerate(qs.iterator(chunk_size=2000)):
+            if count >= MAX_ROWS:
+                truncated = True
+                return
+            yield _row(appeal)
+
+    data = xlsx_bytes("诉求台账", HEADERS, rows())
+    return data, truncated
+
+
+def _row(appeal: Appeal) -> list[Any]:
+    return [
+        appeal.number,
+        _local(appeal.created_at),
+        appeal.get_type_display(),
+        appeal.get_channel_display(),
+        str(appeal.category) if appeal.category_id else "",
+        appeal.title,
+        appeal.enterprise.name if appeal.enterprise_id and appeal.enterprise else "",
+        mask_name(appeal.requester_name),
+        mask_phone(appeal.requester_phone),
+        appeal.lead_department.name if appeal.lead_department_id and appeal.lead_department else "",
+        STATUS_ZH.get(appeal.status, appeal.status),
+        _local(appeal.next_due_at),
+        appeal.get_reply_result_display(),
+        appeal.get_rating_display(),
+    ]

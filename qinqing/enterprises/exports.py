@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 
 from qinqing.enterprises.imports import INDICATOR_EXAMPLE, PROFILE_EXAMPLE, columns_for
 from qinqing.enterprises.models import Enterprise, ImportJob, SizeClass
+from qinqing.lib.excel import xlsx_bytes
 from qinqing.lib.masking import mask_phone
 
 EXPORT_LIMIT = 100_000
@@ -64,11 +65,4 @@ def export_rows(qs: QuerySet[Enterprise]) -> Iterable[list[object]]:
 
 
 def export_workbook(qs: QuerySet[Enterprise]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("企业名单")
-    sheet.append(EXPORT_HEADER)
-    for row in export_rows(qs):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes("企业名单", EXPORT_HEADER, export_rows(qs))
