@@ -28,6 +28,7 @@ from qinqing.analytics.intel_models import (
 )
 from qinqing.analytics.ml.hotspots import Message, find_hotspots
 from qinqing.appeals.models import Appeal, Status
+from qinqing.core.jobs import enqueue
 
 logger = logging.getLogger("qinqing.analytics")
 
@@ -156,9 +157,7 @@ def request_run(
 
 
 def _enqueue(run_id: int) -> None:
-    from qinqing.analytics.intel_tasks import compute_hotspot_run_task
-
-    compute_hotspot_run_task(run_id)
+    enqueue("qinqing.analytics.intel_tasks.compute_hotspot_run_task", run_id)
 
 
 def compute_run(run_id: int) -> HotspotRun | None:
