@@ -1,4 +1,4 @@
-"""Admin for issue 8: the routing table is edited here; router versions can be activated."""
+"""Intelligence admin: the routing table is edited here; router versions can be activated."""
 
 from typing import Any
 
@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.analytics import routing
-from qinqing.analytics.intel_models import (
+from qinqing.analytics.intel import routing
+from qinqing.analytics.intel.models import (
     MonthlyTopic,
     RouterVersion,
     RoutingCorrection,

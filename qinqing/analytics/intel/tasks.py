@@ -1,4 +1,4 @@
-"""Queue work for issue 8 (imported from intel_setup, so the huey consumer registers it).
+"""Queue work of the intelligence part (imported from intel.wiring, so the huey consumer registers it).
 Tasks take ids and call the services; each is safe to run twice."""
 
 from typing import Any
@@ -6,7 +6,7 @@ from typing import Any
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from qinqing.analytics import hotspot_service, routing, seasonal_service
+from qinqing.analytics.intel import hotspot_service, routing, seasonal_service
 
 
 @db_task()

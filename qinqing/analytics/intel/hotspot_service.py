@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from qinqing.accounts.models import Organisation, OrgKind, Role
 from qinqing.accounts.permissions import has_role, is_admin, org_in_scope, scope_filter
-from qinqing.analytics.intel_models import (
+from qinqing.analytics.intel.models import (
     Hotspot,
     HotspotRun,
     MonthlyTopic,
@@ -157,7 +157,7 @@ def request_run(
 
 
 def _enqueue(run_id: int) -> None:
-    enqueue("qinqing.analytics.intel_tasks.compute_hotspot_run_task", run_id)
+    enqueue("qinqing.analytics.intel.tasks.compute_hotspot_run_task", run_id)
 
 
 def compute_run(run_id: int) -> HotspotRun | None:

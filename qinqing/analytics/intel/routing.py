@@ -26,7 +26,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from qinqing.accounts.models import Organisation
-from qinqing.analytics.intel_models import RouterVersion, RoutingCorrection, RoutingRule
+from qinqing.analytics.intel.models import RouterVersion, RoutingCorrection, RoutingRule
 from qinqing.analytics.ml.router import (
     RouterConfig,
     RouterModel,

@@ -7,21 +7,21 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from qinqing.analytics import cockpit
+from qinqing.analytics.cockpit import services
 
 
 @db_task()
-def refresh_cockpit_task(days: int = cockpit.ROLLING_DAYS) -> dict[str, int]:
+def refresh_cockpit_task(days: int = services.ROLLING_DAYS) -> dict[str, int]:
     today = timezone.localdate()
-    return cockpit.refresh_rollups(today - dt.timedelta(days=days), today)
+    return services.refresh_rollups(today - dt.timedelta(days=days), today)
 
 
 @db_periodic_task(crontab(minute="*/10"))
 def refresh_recent_rollups() -> dict[str, int]:
-    return cockpit.refresh_rollups()
+    return services.refresh_rollups()
 
 
 @db_periodic_task(crontab(minute="30", hour="2"))
 def refresh_year_rollups() -> dict[str, int]:
     today = timezone.localdate()
-    return cockpit.refresh_rollups(today - dt.timedelta(days=400), today)
+    return services.refresh_rollups(today - dt.timedelta(days=400), today)

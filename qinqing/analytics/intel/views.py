@@ -1,4 +1,4 @@
-"""Pages for issue 8: likely duplicates of an appeal, hot spots, monthly topics (每月一题)
+"""Intelligence pages: likely duplicates of an appeal, hot spots, monthly topics (每月一题)
 and seasonal warnings. Thin: access through the selectors, writes through the services."""
 
 import datetime as dt
@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from qinqing.accounts.models import Organisation, OrgKind, Role
 from qinqing.accounts.permissions import deny, role_required
-from qinqing.analytics import duplicates, hotspot_service, seasonal_service
-from qinqing.analytics.intel_models import Hotspot, HotspotRun, MonthlyTopic
+from qinqing.analytics.intel import duplicates, hotspot_service, seasonal_service
+from qinqing.analytics.intel.models import Hotspot, HotspotRun, MonthlyTopic
 from qinqing.appeals import selectors as appeal_selectors
 
 REASON_LABELS = {

@@ -1,4 +1,4 @@
-"""Start-up wiring for issue 8, called once from AnalyticsConfig.ready(): navigation,
+"""Start-up wiring of the intelligence part, called once from AnalyticsConfig.ready(): navigation,
 the intake advisor, the correction signal, tasks and admin."""
 
 from typing import Any
@@ -12,7 +12,7 @@ def intake_advisor(title: str, text: str, enterprise: Any, division: Any) -> dic
     """The appeals intake hook: top-3 categories with the routed department, and the ids
     of likely duplicates (see qinqing/appeals/hooks.py for the contract)."""
     from qinqing.accounts.models import Organisation
-    from qinqing.analytics import duplicates, routing
+    from qinqing.analytics.intel import duplicates, routing
 
     org = (
         division
@@ -30,8 +30,8 @@ def _appeal_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> N
     # the comparison runs in the queue after commit so intake never waits for the model.
     if not created or instance.category_id is None:
         return
-    from qinqing.analytics.intel_models import RouterVersion
-    from qinqing.analytics.intel_tasks import record_routing_correction_task
+    from qinqing.analytics.intel.models import RouterVersion
+    from qinqing.analytics.intel.tasks import record_routing_correction_task
 
     if not RouterVersion.objects.filter(is_active=True).exists():
         return
@@ -41,7 +41,7 @@ def _appeal_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> N
 
 def setup() -> None:
     from qinqing.accounts.models import Role
-    from qinqing.analytics import intel_admin, intel_tasks  # noqa: F401  registers admin, tasks
+    from qinqing.analytics.intel import admin, tasks  # noqa: F401  registers admin, tasks
     from qinqing.appeals.hooks import register_intake_advisor
     from qinqing.appeals.models import Appeal
     from qinqing.core.nav import register_nav

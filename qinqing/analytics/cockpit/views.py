@@ -1,4 +1,4 @@
-"""The cockpit pages: thin views over analytics.cockpit."""
+"""The cockpit pages: thin views over the cockpit's selectors and services."""
 
 import datetime as dt
 from typing import Any
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.accounts.models import Organisation, OrgKind
 from qinqing.accounts.permissions import deny, has_role, is_admin
-from qinqing.analytics import cockpit
+from qinqing.analytics.cockpit import selectors, services
 
 
 class PeriodForm(forms.Form):
@@ -79,7 +79,7 @@ def cockpit_view(request: HttpRequest) -> HttpResponse:
     end = data.get("end") or today
     start = data.get("start") or end.replace(month=1, day=1)
     division = data.get("division")
-    scope = cockpit.cockpit_scope(request.user, division)
+    scope = selectors.cockpit_scope(request.user, division)
     if scope is None:
         raise deny(request, request.user, "view:cockpit")
     if form.is_bound and not form.is_valid():
@@ -87,10 +87,10 @@ def cockpit_view(request: HttpRequest) -> HttpResponse:
     form.fields["division"].queryset = Organisation.objects.filter(
         pk__in=[d.pk for d in scope.divisions]
     )
-    overview = cockpit.overview(scope, start, end)
+    overview = selectors.overview(scope, start, end)
     links = _links(start, end, division)
-    policy = cockpit.policy_figures(scope)
-    warnings = cockpit.warning_figures(scope)
+    policy = selectors.policy_figures(scope)
+    warnings = selectors.warning_figures(scope)
     return render(
         request,
         "analytics/cockpit.html",
@@ -120,7 +120,7 @@ def refresh_view(request: HttpRequest) -> HttpResponse:
     ):
         raise deny(request, request.user, "analytics:refresh")
     # Synchronous on purpose: the person pressed the button to see fresh numbers now.
-    cockpit.refresh_rollups()
+    services.refresh_rollups()
     target = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
         target = reverse("analytics:cockpit")

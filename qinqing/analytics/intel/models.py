@@ -1,4 +1,4 @@
-"""Issue 8 tables: the routing model's versions and table, operator corrections, hot-spot
+"""Intelligence tables: the routing model's versions and table, operator corrections, hot-spot
 runs, monthly topics (每月一题) and seasonal warnings (未诉先办). Imported at the end of
 analytics/models.py so that Django finds them in the analytics app."""
 
