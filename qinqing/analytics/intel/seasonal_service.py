@@ -18,8 +18,8 @@ from django.utils import timezone
 from qinqing.accounts.models import Organisation, OrgKind, Role
 from qinqing.accounts.permissions import has_role, is_admin, scope_filter, users_with_role
 from qinqing.analytics.intel.models import SeasonalWarning
-from qinqing.analytics.ml.seasonal import DatedItem, upcoming_seasonal_warnings
 from qinqing.analytics.intel.routing import categories_by_label, route
+from qinqing.analytics.ml.seasonal import DatedItem, upcoming_seasonal_warnings
 from qinqing.appeals.models import Appeal, Status
 from qinqing.core.notify import notify
 
