@@ -7,14 +7,14 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from qinqing.accounts.models import Role
-from qinqing.accounts.permissions import deny, enterprise_uscc, users_with_role
+from qinqing.accounts.permissions import deny, enterprise_uscc, org_in_scope, users_with_role
 from qinqing.catalog import clocks, events, hooks, rules, search, selectors
 from qinqing.catalog.models import (
     FINAL_MATTER,
@@ -35,6 +35,7 @@ from qinqing.catalog.watch import watch_matter
 from qinqing.core.notify import notify
 from qinqing.enterprises.models import Enterprise
 
+__all__ = ["PermissionDenied", "ValidationError"]  # re-exported for callers and tests
 MAX_TEXT = 2000
 Uploads = Mapping[str, UploadedFile]  # material key -> file
 
@@ -129,6 +130,7 @@ def apply_for_item(
 ) -> Matter:
     """申请: online by the applicant, or registered by staff at a window or as 帮办代办.
     An item marked 秒批 decides at once when its rule holds."""
+    _staff_channel(actor, item, channel)
     with transaction.atomic():
         return _apply(
             item,
@@ -163,7 +165,6 @@ def _apply(
         raise ValidationError({"channel": "办理渠道无效。"})
     if not item.is_active or not item.is_complete:
         raise ValidationError({"item": f"事项“{item.name}”尚未开通在线申请，请到窗口咨询。"})
-    _staff_channel(actor, item, channel)
     if channel == MatterChannel.ONLINE:
         applicant = actor
         uscc = enterprise_uscc(actor)
@@ -270,11 +271,21 @@ def _auto_decide(matter: Matter, *, actor: Any, now: dt.datetime) -> None:
 # --- acceptance and review ------------------------------------------------------------
 
 
-def _locked(matter: Matter, actor: Any, action: str) -> Matter:
-    locked = selectors.access_matter(actor, matter.pk, for_update=True)
-    if action != "withdraw" and action != "resubmit" and not selectors.may_handle(actor, locked):
+APPLICANT_ACTIONS = ("resubmit", "withdraw")
+
+
+def _guard(matter: Matter, actor: Any, action: str) -> None:
+    """Check (and audit a refusal) before the transaction, so the audit row survives the
+    rollback that the refusal causes."""
+    matter = selectors.access_matter(actor, matter.pk)
+    own = matter.applicant_id == getattr(actor, "pk", None)
+    if not (selectors.may_handle(actor, matter) or (own and action in APPLICANT_ACTIONS)):
         raise deny(None, actor, f"catalog:{action}", matter=matter.pk)
-    return locked
+
+
+def _locked(matter: Matter, actor: Any, action: str) -> Matter:
+    """The matter's row, locked; `_guard` has checked the actor before the transaction."""
+    return selectors.access_matter(actor, matter.pk, for_update=True)
 
 
 def _save(matter: Matter, *fields: str) -> None:
@@ -292,6 +303,7 @@ def accept_matter(
     """受理 (容缺受理 when a material is missing: named, with a due date in working days).
     即办件 are decided on the spot."""
     now = _now(now)
+    _guard(matter, actor, "accept")
     with transaction.atomic():
         matter = _locked(matter, actor, "accept")
         missing_material = _clean(missing_material, "missing_material", "容缺材料", limit=120)
@@ -379,6 +391,7 @@ def not_accept_matter(
 ) -> Matter:
     """不予受理, with a reason for the applicant and (expected) the legal ground."""
     now = _now(now)
+    _guard(matter, actor, "not_accept")
     with transaction.atomic():
         matter = _locked(matter, actor, "not_accept")
         step = check("not_accept", matter.status)
@@ -399,6 +412,7 @@ def not_accept_matter(
 
 
 def start_review(matter: Matter, *, actor: Any, now: dt.datetime | None = None) -> Matter:
+    _guard(matter, actor, "review")
     with transaction.atomic():
         matter = _locked(matter, actor, "review")
         step = check("review", matter.status)
@@ -419,6 +433,7 @@ def request_correction(
 ) -> Matter:
     """补正: the clock pauses until the applicant resubmits; every return is counted."""
     now = _now(now)
+    _guard(matter, actor, "request_correction")
     with transaction.atomic():
         matter = _locked(matter, actor, "request_correction")
         step = check("request_correction", matter.status)
@@ -461,10 +476,9 @@ def resubmit_matter(
     """补正提交 by the applicant (or staff on their behalf): the clock resumes with the
     working days that were left."""
     now = _now(now)
+    _guard(matter, actor, "resubmit")
     with transaction.atomic():
         matter = _locked(matter, actor, "resubmit")
-        if matter.applicant_id != actor.pk and not selectors.may_handle(actor, matter):
-            raise deny(None, actor, "catalog:resubmit", matter=matter.pk)
         step = check("resubmit", matter.status)
         assert matter.paused_at is not None and matter.due_at is not None
         paused = clocks.working_days_between(matter.paused_at, now)
@@ -500,10 +514,9 @@ def supply_missing(
     now: dt.datetime | None = None,
 ) -> Matter:
     """补交容缺材料 (at the window or online)."""
+    _guard(matter, actor, "resubmit")
     with transaction.atomic():
         matter = _locked(matter, actor, "resubmit")
-        if matter.applicant_id != actor.pk and not selectors.may_handle(actor, matter):
-            raise deny(None, actor, "catalog:supply_missing", matter=matter.pk)
         check("supply_missing", matter.status)
         if not matter.missing_material:
             raise ValidationError({"missing_material": "本办件没有待补交的容缺材料。"})
@@ -536,6 +549,7 @@ def decide_matter(
 ) -> Matter:
     """办结: approve (an approved licence becomes a certificate) or refuse with a reason."""
     now = _now(now)
+    _guard(matter, actor, "approve" if approve else "refuse")
     with transaction.atomic():
         matter = _locked(matter, actor, "approve" if approve else "refuse")
         matter.document_dated = document_dated
@@ -614,10 +628,9 @@ def withdraw_matter(
     matter: Matter, *, actor: Any, reason: str = "", now: dt.datetime | None = None
 ) -> Matter:
     now = _now(now)
+    _guard(matter, actor, "withdraw")
     with transaction.atomic():
         matter = _locked(matter, actor, "withdraw")
-        if matter.applicant_id != actor.pk and not selectors.may_handle(actor, matter):
-            raise deny(None, actor, "catalog:withdraw", matter=matter.pk)
         step = check("withdraw", matter.status)
         before = matter.status
         matter.status, matter.decided_at = step.target or "", now
@@ -740,12 +753,10 @@ def sync_registry_certificates(enterprise: Enterprise) -> int:
 
 def explain_flag(flag: WatchFlag, *, actor: Any, explanation: str) -> WatchFlag:
     """The department explains a flag (情况说明); the flag itself stays."""
+    if not org_in_scope(actor, flag.department, Role.HANDLER, Role.DEPT_HEAD, Role.ADMIN):
+        raise deny(None, actor, "catalog:explain_flag", flag=flag.pk)
     with transaction.atomic():
-        flag = WatchFlag.objects.select_for_update().select_related("department").get(pk=flag.pk)
-        from qinqing.accounts.permissions import org_in_scope
-
-        if not org_in_scope(actor, flag.department, Role.HANDLER, Role.DEPT_HEAD, Role.ADMIN):
-            raise deny(None, actor, "catalog:explain_flag", flag=flag.pk)
+        flag = WatchFlag.objects.select_for_update().get(pk=flag.pk)
         flag.explanation = _clean(explanation, "explanation", "情况说明", required=True)
         flag.explained_by, flag.explained_at = actor, timezone.now()
         flag.save(update_fields=["explanation", "explained_by", "explained_at"])

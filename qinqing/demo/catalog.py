@@ -22,7 +22,7 @@ from qinqing.catalog.models import (
 )
 from qinqing.enterprises.models import Enterprise
 
-L, P, C, R, O, S, G = (
+L, P, C, R, O, S, G = (  # noqa: E741  (short type names keep the table readable)
     "licence",
     "public_service",
     "confirmation",
@@ -1412,7 +1412,7 @@ def _seed_matters(orgs: dict[str, Organisation], items: dict[str, ServiceItem]) 
             items[short],
             actor=user,
             uploads=uploads,
-            form_data={k: "演示" for k in items[short].form_fields},
+            form_data=dict.fromkeys(items[short].form_fields, "演示"),
             **kw,
         )
 
@@ -1484,9 +1484,8 @@ def _seed_matters(orgs: dict[str, Organisation], items: dict[str, ServiceItem]) 
         Bundle.objects.get(code="kai-canguan"),
         actor=owner,
         answers={"sign": "yes"},
-        form_data={
-            k: "演示"
-            for k in (
+        form_data=dict.fromkeys(
+            (
                 "company_name",
                 "legal_person",
                 "phone",
@@ -1494,8 +1493,9 @@ def _seed_matters(orgs: dict[str, Organisation], items: dict[str, ServiceItem]) 
                 "business_scope",
                 "area",
                 "sign_text",
-            )
-        },
+            ),
+            "演示",
+        ),
         uploads={
             "name:食品安全管理制度": _pdf("制度"),
             "health_certificate": _pdf("健康证"),
