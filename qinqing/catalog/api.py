@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from qinqing.accounts.permissions import ensure
 from qinqing.catalog import figures, selectors, services
@@ -119,10 +119,10 @@ def matter(request: HttpRequest, matter_id: int) -> dict[str, Any]:
 
 
 @router.post("/matters", response={201: MatterRead}, summary="Apply online for an item")
-def apply(request: HttpRequest, payload: MatterCreate) -> tuple[int, dict[str, Any]]:
+def apply(request: HttpRequest, payload: MatterCreate) -> Status:
     found = get_object_or_404(selectors.public_items(), code=payload.item_code)
     created = services.apply_for_item(found, actor=request.user, form_data=payload.form_data)
-    return 201, matter_read(created)
+    return Status(201, matter_read(created))
 
 
 ACTIONS = (

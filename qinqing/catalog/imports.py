@@ -35,9 +35,9 @@ MAX_ROWS = 50_000
 
 # key -> header names that mean it (provincial export first, then our template)
 ALIASES: dict[str, tuple[str, ...]] = {
-    "code": ("itemCode", "实施编码", "事项编码"),
+    "code": ("itemCode", "事项编码", "实施编码"),
     "name": ("name", "事项名称"),
-    "department": ("department", "实施主体", "部门"),
+    "department": ("department", "部门", "实施主体"),
     "main_item": ("main_item", "主项名称"),
     "parent_code": ("主项编码",),
     "item_type": ("taskType", "事项类型"),

@@ -42,7 +42,9 @@ def query_terms(query: str) -> list[str]:
     for word, expansion in SYNONYMS.items():
         if word in query:
             extra += expansion.split()
-    return list(dict.fromkeys([*found, *extra]))
+    wanted = list(dict.fromkeys([*found, *extra]))
+    longer = [t for t in wanted if len(t) > 1]
+    return longer or wanted  # single characters only when nothing longer was typed
 
 
 def score(search_text: str, wanted: Iterable[str]) -> int:

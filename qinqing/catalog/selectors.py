@@ -202,8 +202,12 @@ def search_items(
     for term in wanted:
         condition |= Q(search_text__contains=f" {term} ")
     candidates = list(qs.filter(condition)[:2000])
-    candidates.sort(key=lambda i: (-search.score(i.search_text, wanted), len(i.name), i.code))
-    return candidates[:limit]
+    scored = sorted(
+        ((search.score(i.search_text, wanted), i) for i in candidates),
+        key=lambda pair: (-pair[0], len(pair[1].name), pair[1].code),
+    )
+    best = scored[0][0] if scored else 0
+    return [i for s, i in scored if 2 * s >= best][:limit]  # drop the weakly related
 
 
 @dataclass
