@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qinqing.core.panels import enterprise_panels
 from qinqing.accounts.permissions import deny, enterprise_uscc
+from qinqing.core.panels import enterprise_panels
 from qinqing.enterprises import exports, services
 from qinqing.enterprises.forms import (
     CorrectionForm,
