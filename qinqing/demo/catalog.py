@@ -1412,7 +1412,8 @@ def _seed_matters(orgs: dict[str, Organisation], items: dict[str, ServiceItem]) 
             items[short],
             actor=user,
             uploads=uploads,
-            form_data=dict.fromkeys(items[short].form_fields, "演示"),
+            form_data=dict.fromkeys(items[short].form_fields, firm.name)
+            | {"phone": firm.contact_phone},
             **kw,
         )
 
@@ -1484,18 +1485,15 @@ def _seed_matters(orgs: dict[str, Organisation], items: dict[str, ServiceItem]) 
         Bundle.objects.get(code="kai-canguan"),
         actor=owner,
         answers={"sign": "yes"},
-        form_data=dict.fromkeys(
-            (
-                "company_name",
-                "legal_person",
-                "phone",
-                "address",
-                "business_scope",
-                "area",
-                "sign_text",
-            ),
-            "演示",
-        ),
+        form_data={
+            "company_name": firm.name,
+            "legal_person": firm.contact_name or "刘企业",
+            "phone": firm.contact_phone or "0826-2220000",
+            "address": firm.address or "广安区北辰街道",
+            "business_scope": "餐饮服务",
+            "area": "120",
+            "sign_text": f"{firm.name} 4×1 米",
+        },
         uploads={
             "name:食品安全管理制度": _pdf("制度"),
             "health_certificate": _pdf("健康证"),
