@@ -20,13 +20,13 @@ from qinqing.catalog import search
 from qinqing.catalog.models import (
     CHANNELS,
     ItemType,
-    Material,
     MaterialSource,
     OnlineDepth,
     ServiceItem,
     Visits,
     validate_item_code,
 )
+from qinqing.catalog.services import replace_materials
 from qinqing.catalog.vocab import CERTIFICATE_KINDS
 from qinqing.enterprises.imports import FileRejected, read_table
 
@@ -448,9 +448,9 @@ def _write(
             item.parent = parent
             linked.append(item)
     ServiceItem.objects.bulk_update(linked, ["parent"], batch_size=500)
-    with_materials = [r for r in rows if r["materials"] is not None]
-    Material.objects.filter(item__code__in=[r["code"] for r in with_materials]).delete()
-    Material.objects.bulk_create(
-        [Material(item=by_code[r["code"]], **m) for r in with_materials for m in r["materials"]],
-        batch_size=500,
-    )
+    for row in rows:
+        if row["materials"] is not None:
+            replace_materials(
+                by_code[row["code"]],
+                [{k: v for k, v in m.items() if k != "order"} for m in row["materials"]],
+            )

@@ -21,6 +21,7 @@ from qinqing.catalog.models import (
     BundleApplication,
     Certificate,
     CertificateSource,
+    Material,
     MaterialSource,
     Matter,
     MatterChannel,
@@ -66,6 +67,28 @@ def index_item(item: ServiceItem) -> None:
         item.keywords,
         item.department.short_name or item.department.name,
     )
+
+
+def replace_materials(item: ServiceItem, materials: list[dict[str, Any]]) -> None:
+    """Make the item's materials the given list (by name). A material that matters
+    already refer to and that is no longer listed stays, as optional, for their record."""
+    existing = {m.name: m for m in item.materials.all()}
+    for order, spec in enumerate(materials):
+        fields = {**spec, "order": order}
+        current = existing.pop(spec["name"], None)
+        if current is None:
+            Material.objects.create(item=item, **fields)
+        else:
+            for key, value in fields.items():
+                setattr(current, key, value)
+            current.required = spec.get("required", True)
+            current.save()
+    stale = [m.pk for m in existing.values()]
+    used = set(
+        MatterMaterial.objects.filter(material_id__in=stale).values_list("material_id", flat=True)
+    )
+    Material.objects.filter(pk__in=[pk for pk in stale if pk not in used]).delete()
+    Material.objects.filter(pk__in=used).update(required=False, order=999)
 
 
 # --- applying -------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from qinqing.catalog import bundles, services
 from qinqing.catalog.models import (
     Bundle,
     BundleItem,
-    Material,
     MaterialSource,
     Matter,
     MatterChannel,
@@ -1206,6 +1205,11 @@ ITEMS: list[tuple[Any, ...]] = [
         0,
     ),
 ]
+SOURCES = {
+    "department": MaterialSource.DEPARTMENT,
+    "certificate": MaterialSource.CERTIFICATE,
+    "applicant": MaterialSource.APPLICANT,
+}
 CHANNEL_LETTERS = {"w": "window", "o": "online", "m": "mobile", "k": "kiosk"}
 WINDOW_OF = {"D-SPJ": "W-01", "D-ZJJ": "W-02", "D-ZRZYJ": "W-02"}
 
@@ -1300,23 +1304,17 @@ def _seed_items(orgs: dict[str, Organisation]) -> dict[str, ServiceItem]:
         item.conditions = "申请人材料齐全、符合法定形式。"
         services.index_item(item)
         item.save()
-        item.materials.all().delete()
-        Material.objects.bulk_create(
-            Material(
-                item=item,
-                name=m_name,
-                kind=m_kind,
-                source=MaterialSource.DEPARTMENT
-                if source == "department"
-                else (
-                    MaterialSource.CERTIFICATE
-                    if source == "certificate"
-                    else MaterialSource.APPLICANT
-                ),
-                provider="区住建局" if source == "department" else "",
-                order=i,
-            )
-            for i, (m_name, m_kind, source) in enumerate(materials)
+        services.replace_materials(
+            item,
+            [
+                {
+                    "name": m_name,
+                    "kind": m_kind,
+                    "source": SOURCES[source],
+                    "provider": "区住建局" if source == "department" else "",
+                }
+                for m_name, m_kind, source in materials
+            ],
         )
         items[short] = item
     return items

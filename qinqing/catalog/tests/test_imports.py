@@ -101,3 +101,19 @@ def test_a_file_without_the_required_columns_is_rejected_in_chinese(district):
     with pytest.raises(FileRejected, match="只支持"):
         import_catalog(csv_file("a"), "x.txt")
     assert Organisation.objects.filter(name="区教科体局").count() == 0
+
+
+def test_reimporting_keeps_materials_that_matters_refer_to(district, enterprise_user_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qinqing.catalog import services
+
+    code = "511A0000000001-511602000000-000-115116020000000001-1-00"
+    row = f"{code},就业登记,经信局,公共服务,5,0,即办件,0,四级,网上办,,否,否,{{}}\n"
+    import_catalog(csv_file(TEMPLATE_HEADER + row.format("劳动合同")), "t.csv")
+    item = ServiceItem.objects.get()
+    upload = SimpleUploadedFile("a.pdf", b"%PDF", content_type="application/pdf")
+    services.apply_for_item(item, actor=enterprise_user_a, uploads={"name:劳动合同": upload})
+    result = import_catalog(csv_file(TEMPLATE_HEADER + row.format("营业执照[business_licence]")), "t.csv")
+    assert result.written and result.errors == []
+    assert list(item.materials.values_list("name", "required")) == [("营业执照", True), ("劳动合同", False)]
