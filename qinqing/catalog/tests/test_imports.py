@@ -114,6 +114,11 @@ def test_reimporting_keeps_materials_that_matters_refer_to(district, enterprise_
     item = ServiceItem.objects.get()
     upload = SimpleUploadedFile("a.pdf", b"%PDF", content_type="application/pdf")
     services.apply_for_item(item, actor=enterprise_user_a, uploads={"name:劳动合同": upload})
-    result = import_catalog(csv_file(TEMPLATE_HEADER + row.format("营业执照[business_licence]")), "t.csv")
+    result = import_catalog(
+        csv_file(TEMPLATE_HEADER + row.format("营业执照[business_licence]")), "t.csv"
+    )
     assert result.written and result.errors == []
-    assert list(item.materials.values_list("name", "required")) == [("营业执照", True), ("劳动合同", False)]
+    assert list(item.materials.values_list("name", "required")) == [
+        ("营业执照", True),
+        ("劳动合同", False),
+    ]
