@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "qinqing.enterprises",
     "qinqing.appeals",
     "qinqing.policies",
+    "qinqing.catalog",
     "qinqing.ratings",
     "qinqing.assessment",
     "qinqing.analytics",

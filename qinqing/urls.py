@@ -16,6 +16,7 @@ urlpatterns = [
     path("assessment/", include("qinqing.assessment.urls")),
     path("analytics/", include("qinqing.analytics.urls")),
     path("policies/", include("qinqing.policies.urls")),
+    path("catalog/", include("qinqing.catalog.urls")),
     path("", include("qinqing.accounts.urls")),
 ]
 

@@ -19,6 +19,9 @@ class RatingsConfig(AppConfig):
         register_nav(_("Observers"), "ratings:observers", (Role.SUPERVISOR, Role.LEADER), order=62)
         register_home_card("ratings/cards/ratings.html", (*staff, Role.ADMIN), 60, _staff_card)
         register_home_card("ratings/cards/mine.html", (Role.ENTERPRISE,), 61, _mine_card)
+        from qinqing.ratings.sources import catalog as catalog_source  # 办件 → 好差评
+
+        catalog_source.register()
 
 
 def _staff_card(user: Any) -> dict[str, Any] | None:

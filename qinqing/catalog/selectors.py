@@ -1,0 +1,264 @@
+"""Reads: who may see which matter, the certificate store, search and the guide. Every
+matter query in views and the API starts from `matters_visible_to` or `access_matter`."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from qinqing.accounts.models import Role
+from qinqing.accounts.permissions import (
+    enterprise_uscc,
+    has_role,
+    is_admin,
+    org_in_scope,
+    scope_org_ids,
+)
+from qinqing.accounts.permissions import scope_filter as _scope
+from qinqing.catalog import search
+from qinqing.catalog.models import (
+    Audience,
+    Bundle,
+    Certificate,
+    Matter,
+    ServiceItem,
+    WatchFlag,
+)
+from qinqing.catalog.vocab import INTENTS
+from qinqing.core.audit import record_audit
+from qinqing.core.models import AuditEvent
+from qinqing.enterprises.models import Enterprise
+
+OVERSIGHT_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
+DEPARTMENT_ROLES = (Role.HANDLER, Role.DEPT_HEAD)
+# who registers at the district's comprehensive windows (综合窗口) for any department
+INTAKE_ROLES = (Role.INTAKE_OPERATOR,)
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def visibility_condition(user: Any) -> Q:
+    """The applicant sees their own matters; department staff their department's (and
+    their windows'); supervisors, leaders and administrators everything in scope."""
+    if not _authenticated(user):
+        return Q(pk__in=[])
+    if getattr(user, "is_superuser", False):
+        return Q()
+    condition = Q(applicant=user)
+    uscc = enterprise_uscc(user)
+    if uscc:
+        condition |= Q(enterprise__uscc=uscc)
+    if has_role(user, *OVERSIGHT_ROLES):
+        condition |= _scope(user, *OVERSIGHT_ROLES, field="department")
+    if has_role(user, *DEPARTMENT_ROLES, *INTAKE_ROLES):
+        ids = _department_ids(user)
+        condition |= Q(department_id__in=ids) | Q(window_id__in=ids) | Q(registered_by=user)
+    return condition
+
+
+def matters_visible_to(user: Any) -> QuerySet[Matter]:
+    return Matter.objects.filter(visibility_condition(user))
+
+
+def can_see(user: Any, matter: Matter) -> bool:
+    if not _authenticated(user):
+        return False
+    if getattr(user, "is_superuser", False) or matter.applicant_id == user.pk:
+        return True
+    uscc = enterprise_uscc(user)
+    if uscc and matter.enterprise_id and matter.enterprise and matter.enterprise.uscc == uscc:
+        return True
+    if matter.registered_by_id == user.pk:
+        return True
+    if org_in_scope(user, matter.department, *OVERSIGHT_ROLES):
+        return True
+    return may_handle(user, matter)
+
+
+def access_matter(
+    user: Any, matter_id: int, *, for_update: bool = False, request: HttpRequest | None = None
+) -> Matter:
+    """The matter if `user` may see it, else Http404 (the attempt is audited). With
+    `for_update` the row is locked: call inside transaction.atomic."""
+    qs = Matter.objects.select_related("item", "department", "window", "enterprise")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    matter = qs.filter(pk=matter_id).first()
+    if matter is None or not can_see(user, matter):
+        if matter is not None:
+            record_audit(
+                AuditEvent.Kind.DENIED,
+                request=request,
+                user=user,
+                action="catalog:view_matter",
+                matter=matter_id,
+            )
+        raise Http404("办件不存在或无权查看")
+    return matter
+
+
+def may_handle(user: Any, matter: Matter) -> bool:
+    """Department staff of the matter's department or window (and administrators)."""
+    if is_admin(user):
+        return True
+    return org_in_scope(user, matter.department, *DEPARTMENT_ROLES) or org_in_scope(
+        user, matter.window, *DEPARTMENT_ROLES
+    )
+
+
+def may_register_for(user: Any, item: ServiceItem) -> bool:
+    """Register at a window or 帮办代办: the item's department, or the comprehensive window."""
+    if is_admin(user):
+        return True
+    return org_in_scope(user, item.department, *DEPARTMENT_ROLES, *INTAKE_ROLES)
+
+
+def is_catalog_staff(user: Any) -> bool:
+    return _authenticated(user) and (
+        is_admin(user) or has_role(user, *OVERSIGHT_ROLES, *DEPARTMENT_ROLES, *INTAKE_ROLES)
+    )
+
+
+def _department_ids(user: Any) -> list[int]:
+    """Ids of the organisations at or under the user's department memberships (one
+    query), so that matter queries filter on indexed foreign keys, not tree joins."""
+    return (
+        sorted(scope_org_ids(user, *DEPARTMENT_ROLES)) if has_role(user, *DEPARTMENT_ROLES) else []
+    )
+
+
+def worklist_for(user: Any) -> QuerySet[Matter]:
+    """Open matters of the user's departments, what is due first (unaccepted first)."""
+    from qinqing.catalog.models import OPEN_MATTER
+
+    qs = Matter.objects.filter(status__in=OPEN_MATTER)
+    if not is_admin(user):
+        ids = _department_ids(user)
+        qs = qs.filter(Q(department_id__in=ids) | Q(window_id__in=ids))
+    return qs.select_related("item", "department").order_by("due_at", "submitted_at", "id")
+
+
+def own_enterprise(user: Any) -> Enterprise | None:
+    uscc = enterprise_uscc(user)
+    return Enterprise.objects.filter(uscc=uscc).first() if uscc else None
+
+
+# --- the certificate store -------------------------------------------------------------
+
+
+def valid_certificates(
+    enterprise: Enterprise, today: dt.date | None = None
+) -> QuerySet[Certificate]:
+    today = today or timezone.localdate()
+    return (
+        Certificate.objects.filter(enterprise=enterprise)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    )
+
+
+def materials_on_file(
+    enterprise: Enterprise | None, kinds: Iterable[str], today: dt.date | None = None
+) -> dict[str, Certificate]:
+    """kind -> the enterprise's valid certificate of that kind (the one valid longest).
+    Other modules (policy applications) call this to ask each material once."""
+    wanted = [k for k in kinds if k]
+    if enterprise is None or not wanted:
+        return {}
+    found: dict[str, Certificate] = {}
+    for cert in (
+        valid_certificates(enterprise, today).filter(kind__in=wanted).order_by("kind", "-valid_to")
+    ):
+        current = found.get(cert.kind)
+        if current is None or (current.valid_to is not None and cert.valid_to is None):
+            found[cert.kind] = cert
+    return found
+
+
+def certificates_visible_to(user: Any, enterprise: Enterprise) -> QuerySet[Certificate]:
+    uscc = enterprise_uscc(user)
+    if uscc == enterprise.uscc or is_catalog_staff(user):
+        return Certificate.objects.filter(enterprise=enterprise)
+    return Certificate.objects.none()
+
+
+# --- the public catalog --------------------------------------------------------------
+
+
+def public_items() -> QuerySet[ServiceItem]:
+    return ServiceItem.objects.filter(is_active=True).select_related("department")
+
+
+def search_items(
+    query: str, *, department_id: int | None = None, limit: int = 50
+) -> list[ServiceItem]:
+    """Items whose segmented text holds any query term, most terms first."""
+    qs = public_items()
+    if department_id:
+        qs = qs.filter(department_id=department_id)
+    wanted = search.query_terms(query)
+    if not wanted:
+        return list(qs.order_by("department_id", "code")[:limit])
+    condition = Q()
+    for term in wanted:
+        condition |= Q(search_text__contains=f" {term} ")
+    rows = qs.filter(condition).values_list("pk", "search_text", "name", "code")[:2000]
+    scored = sorted(
+        ((search.score(text, wanted), pk, name, code) for pk, text, name, code in rows),
+        key=lambda row: (-row[0], len(row[2]), row[3]),
+    )
+    best = scored[0][0] if scored else 0
+    ids = [pk for s, pk, _, _ in scored if 2 * s >= best][:limit]  # drop the weakly related
+    found = qs.in_bulk(ids)
+    return [found[pk] for pk in ids]
+
+
+@dataclass
+class GuideResult:
+    bundles: list[Bundle] = field(default_factory=list)
+    items: list[ServiceItem] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+
+
+def guide(who: str, intent: str, text: str = "", *, limit: int = 20) -> GuideResult:
+    """智能导航: who you are (enterprise / person), what you want to do (an intent or
+    everyday words) -> the bundles and items to apply for."""
+    intent_words = INTENTS.get(intent, ("", ""))[1]
+    query = f"{text} {intent_words}".strip()
+    audiences = [Audience.BOTH, who] if who in Audience.values else list(Audience.values)
+    bundles = Bundle.objects.filter(is_active=True, audience__in=audiences)
+    if intent:
+        bundles = bundles.filter(
+            Q(intent=intent) | (Q(name__contains=text) if text else Q(pk__in=[]))
+        )
+    elif text:
+        words = search.query_terms(text)
+        cond = Q(pk__in=[])
+        for word in words:
+            cond |= Q(name__contains=word) | Q(description__contains=word)
+        bundles = bundles.filter(cond)
+    else:
+        bundles = bundles.none()
+    items = [i for i in search_items(query, limit=limit * 3) if i.audience in audiences]
+    return GuideResult(list(bundles[:5]), items[:limit], search.query_terms(query))
+
+
+# --- approval watch --------------------------------------------------------------------
+
+
+def flags_visible_to(user: Any) -> QuerySet[WatchFlag]:
+    qs = WatchFlag.objects.select_related("matter", "matter__item", "department")
+    if is_admin(user):
+        return qs
+    if not _authenticated(user):
+        return qs.none()
+    return qs.filter(
+        _scope(user, *OVERSIGHT_ROLES, field="department")
+        | _scope(user, *DEPARTMENT_ROLES, field="department")
+    )
