@@ -122,12 +122,12 @@ def plan(
     remainder = 0.0
     for month, total, span in zip(months, totals, days_in, strict=True):
         exact = total * scale + remainder
-        n = int(exact)
+        n = count - len(planned) if month == months[-1] else max(0, round(exact))
         remainder = exact - n
         weights = [weight(t, month) for t in TOPICS]
         for _ in range(n):
             topic = rng.choices(TOPICS, weights=weights)[0]
-            created = clock.any_time(month + dt.timedelta(days=rng.randrange(span)))
+            created = clock.any_time(month + dt.timedelta(days=rng.randrange(span)), rng)
             online = bool(showcase) and rng.random() < 0.04
             enterprise = rng.choice(showcase) if online else rng.choice(others)
             planned.append((created, topic, enterprise, online))

@@ -55,18 +55,19 @@ class DemoClock:
             self._coordinates.move_to(self.now)
 
     # --- moments ------------------------------------------------------------------------
-    def office_time(self, day: dt.date) -> dt.datetime:
-        """A moment in office hours on `day` (or the next working day)."""
+    def office_time(self, day: dt.date, rng: random.Random | None = None) -> dt.datetime:
+        """A moment in office hours on `day` (or the next working day). Pass the caller's
+        own `rng` where a re-run must reach the same moment whatever ran before it."""
         if not self.calendar.is_workday(day, fallback=True):
             day = self.calendar.next_workday(day, fallback=True)
-        minutes = self.rng.randrange(OFFICE_MINUTES)
+        minutes = (rng or self.rng).randrange(OFFICE_MINUTES)
         start = dt.datetime.combine(day, OFFICE_OPENS, tzinfo=timezone.get_current_timezone())
         return start + dt.timedelta(minutes=minutes)
 
-    def any_time(self, day: dt.date) -> dt.datetime:
+    def any_time(self, day: dt.date, rng: random.Random) -> dt.datetime:
         """Hotline calls come in any day, 7:00 to 22:00."""
         start = dt.datetime.combine(day, dt.time(7), tzinfo=timezone.get_current_timezone())
-        return start + dt.timedelta(minutes=self.rng.randrange(15 * 60))
+        return start + dt.timedelta(minutes=rng.randrange(15 * 60))
 
     def after(self, moment: dt.datetime, workdays: int, *, hours: float = 0) -> dt.datetime:
         """`workdays` working days after `moment`, at an office time; with 0 days, a few

@@ -50,7 +50,7 @@ def seed_hotspots_and_topics(clock: DemoClock, *, leader: User, district: Organi
         else:
             start = (month - dt.timedelta(days=1)).replace(day=1)  # the month before
             end = month - dt.timedelta(days=1)
-            clock.at(clock.office_time(month))
+            clock.at(clock.office_time(month, random.Random(month.toordinal())))
         run = _run(leader, district, start, end)
         spot = _first_with_department(run, departments)
         if spot is None:
@@ -114,22 +114,25 @@ def seed_assessment(clock: DemoClock, *, admin: User, departments: list[Organisa
     rng = random.Random(2035)
     entered = 0
     for month in month_starts(clock.today, 3)[:-1]:
-        clock.at(clock.office_time(month + dt.timedelta(days=25)))
+        clock.at(clock.office_time(month + dt.timedelta(days=25), rng))
         for indicator in indicators:
             for department in departments:
-                if ManualEntry.objects.filter(
-                    indicator=indicator, department=department, period=month
-                ).exists():
-                    continue
-                if rng.random() < 0.5:
+                points = rng.choice([0, 0, 0, 1, 2, 2, 3, 4])
+                note = rng.choice(ASSESSMENT_NOTES)
+                if (
+                    not points
+                    or ManualEntry.objects.filter(
+                        indicator=indicator, department=department, period=month
+                    ).exists()
+                ):
                     continue
                 record_manual_entry(
                     indicator,
                     actor=admin,
                     department=department,
                     period=month,
-                    points=rng.choice([1, 2, 2, 3, 4]),
-                    notes=rng.choice(ASSESSMENT_NOTES),
+                    points=points,
+                    notes=note,
                 )
                 entered += 1
     clock.back_to_now()

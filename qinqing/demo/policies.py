@@ -83,8 +83,9 @@ def policy_year(clock: DemoClock) -> int:
 
 
 def _day(clock: DemoClock, month: int, day: int) -> dt.datetime:
-    """A moment in office hours on that day of the policy year."""
-    return clock.office_time(dt.date(policy_year(clock), month, day))
+    """A moment in office hours on that day of the policy year (the same on every run)."""
+    rng = random.Random(month * 100 + day)
+    return clock.office_time(dt.date(policy_year(clock), month, day), rng)
 
 
 def _library(clock: DemoClock, officer: User, departments: dict[str, Organisation]) -> int:
@@ -208,7 +209,7 @@ def _applications(
             if Application.objects.filter(idempotency_key=key).exists():
                 continue
             moment = start + dt.timedelta(days=rng.randrange(0, 75))
-            if not clock.at(clock.office_time(moment.date())):
+            if not clock.at(clock.office_time(moment.date(), rng)):
                 continue
             _materials(item, enterprise, window)
             application = services.submit_application(

@@ -110,7 +110,7 @@ def seed_service_ratings(cast: RatingCast, clock: DemoClock, *, per_month: int) 
     for month in range(12):
         start = (first_month + dt.timedelta(days=31 * month)).replace(day=1)
         for n in range(per_month):
-            moment = clock.office_time(start + dt.timedelta(days=rng.randrange(28)))
+            moment = clock.office_time(start + dt.timedelta(days=rng.randrange(28)), rng)
             level = _level(rng)
             bad = level <= 2
             if not clock.at(moment):
