@@ -36,16 +36,16 @@ FATES = {
     "extension": 5,
     "returned": 5,
     "reopened": 5,
-    "bad_rating": 4,
+    "bad_rating": 3,
     "suspended": 2,
     "assisted": 4,
     "withdrawn": 2,
     "duplicate": 2,
 }
-RECENT_DAYS = 45  # appeals this young may be stuck (open and overdue)
+RECENT_DAYS = 30  # appeals this young may be stuck (open and overdue)
 STAFF_CHANNELS = [Channel.PHONE] * 6 + [Channel.WINDOW] * 2 + [Channel.VISIT, Channel.LETTER]
 CONTACT_METHODS = ["phone", "phone", "visit", "meeting", "online"]
-GOOD = [Rating.VERY_SATISFIED] * 5 + [Rating.SATISFIED] * 4 + [Rating.BASIC]
+GOOD = [Rating.VERY_SATISFIED] * 12 + [Rating.SATISFIED] * 7 + [Rating.BASIC]
 RETURN_REASONS = (
     "该事项不属于我单位职责范围，建议转{right}办理。",
     "经核实，企业反映问题由{right}负责，请重新派单。",
@@ -135,7 +135,7 @@ def plan(
     result = []
     for index, (created, topic, enterprise, online) in enumerate(planned[:count]):
         fate = rng.choices(list(FATES), weights=list(FATES.values()))[0]
-        if (clock.now - created).days < RECENT_DAYS and rng.random() < 0.25:
+        if (clock.now - created).days < RECENT_DAYS and rng.random() < 0.15:
             fate = "stalled"
         result.append(Planned(index, topic, min(created, clock.now), enterprise, fate, online))
     return result
@@ -221,7 +221,7 @@ class Life:
                 appeal, actor=intake, original=original, note="与已受理诉求反映同一问题，合并办理。"
             )
             return
-        t = self._at(clock.after(t, 0, hours=0.3))
+        t = self._at(clock.minutes_after(t, 10, 80))  # the 12345 seat dispatches day and night
         wrong = p.topic.wrong_department or ("D-YSHJ" if code != "D-YSHJ" else "D-FGJ")
         if p.fate == "returned":
             services.dispatch_appeal(
@@ -343,7 +343,9 @@ class Life:
             solved = result == ReplyResult.PARTLY and rng.random() < 0.3
         elif p.fate in ("late_ack", "late_reply"):
             rating, solved = (
-                rng.choice([Rating.SATISFIED, Rating.BASIC, Rating.BASIC, Rating.UNSATISFIED]),
+                rng.choice(
+                    [Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.SATISFIED, Rating.BASIC]
+                ),
                 True,
             )
         else:

@@ -98,7 +98,7 @@ class RatingCast:
 
 
 def _level(rng: random.Random) -> int:
-    return rng.choices([5, 4, 3, 2, 1], weights=[62, 27, 7, 3, 1])[0]
+    return rng.choices([5, 4, 3, 2, 1], weights=[74, 21, 3, 1.5, 0.5])[0]
 
 
 def seed_service_ratings(cast: RatingCast, clock: DemoClock, *, per_month: int) -> int:
