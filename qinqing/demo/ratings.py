@@ -113,8 +113,8 @@ def seed_service_ratings(cast: RatingCast, clock: DemoClock, *, per_month: int) 
             moment = clock.office_time(start + dt.timedelta(days=rng.randrange(28)), rng)
             level = _level(rng)
             bad = level <= 2
-            if not clock.at(moment):
-                continue
+            if moment.date() >= clock.today or not clock.at(moment):
+                continue  # up to yesterday, so that a second run today adds nothing
             kind = n % 4
             key = f"{start:%Y%m}-{n}"
             if kind in (0, 1):  # QR code at a window (一次一评)
