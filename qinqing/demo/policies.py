@@ -191,7 +191,6 @@ STORIES = ("paid", "approved", "returned", "resubmitted", "rejected", "withdrawn
 def _applications(
     clock: DemoClock, items: dict[int, PolicyItem], window: User, officer: User
 ) -> int:
-    rng = random.Random(2034)
     made = 0
     start = _day(clock, 8, 3)
     for n, item in items.items():
@@ -208,6 +207,7 @@ def _applications(
             key = f"demo-application-{n}-{enterprise.pk}"
             if Application.objects.filter(idempotency_key=key).exists():
                 continue
+            rng = random.Random(key)
             moment = start + dt.timedelta(days=rng.randrange(0, 75))
             if not clock.at(clock.office_time(moment.date(), rng)):
                 continue

@@ -103,20 +103,20 @@ def _level(rng: random.Random) -> int:
 
 def seed_service_ratings(cast: RatingCast, clock: DemoClock, *, per_month: int) -> int:
     """Window (QR), online (web, phone, API) ratings spread over the twelve months."""
-    rng = random.Random(2031)
     created = 0
     points = {w.code: services.ensure_rating_point(w) for w in cast.windows}
     first_month = clock.today.replace(day=1) - dt.timedelta(days=330)
     for month in range(12):
         start = (first_month + dt.timedelta(days=31 * month)).replace(day=1)
         for n in range(per_month):
+            key = f"{start:%Y%m}-{n}"
+            rng = random.Random(key)  # one stream per rating: a re-run draws the same
             moment = clock.office_time(start + dt.timedelta(days=rng.randrange(28)), rng)
             level = _level(rng)
             bad = level <= 2
             if moment.date() >= clock.today or not clock.at(moment):
                 continue  # up to yesterday, so that a second run today adds nothing
             kind = n % 4
-            key = f"{start:%Y%m}-{n}"
             if kind in (0, 1):  # QR code at a window (一次一评)
                 code = cast.windows[n % len(cast.windows)].code
                 visit = uuid.uuid5(uuid.NAMESPACE_URL, f"qinqing-demo-window-{key}")
