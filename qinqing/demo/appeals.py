@@ -20,7 +20,6 @@ from qinqing.appeals.models import (
     ClockKind,
     Rating,
     ReplyResult,
-    Status,
 )
 from qinqing.demo.appeal_topics import SLOTS, TOPICS, Topic
 from qinqing.demo.clock import DemoClock
@@ -370,9 +369,3 @@ class Life:
 
 class _Stop(Exception):
     """The next step is still in the future: the appeal stays where it is."""
-
-
-def open_appeals() -> int:
-    return Appeal.objects.exclude(
-        status__in=[Status.CLOSED, Status.WITHDRAWN, Status.DUPLICATE]
-    ).count()

@@ -21,7 +21,6 @@ from qinqing.ratings.models import (
     Rating,
     Rectification,
     RectificationStatus,
-    ServiceEvent,
     ServiceKind,
 )
 
@@ -215,7 +214,3 @@ def rating_cast(departments: dict[str, Organisation]) -> RatingCast:
         windows=list(Organisation.objects.filter(kind=OrgKind.WINDOW).order_by("code")),
         departments=departments,
     )
-
-
-def unrated_events() -> int:
-    return ServiceEvent.objects.filter(rating__isnull=True).count()
