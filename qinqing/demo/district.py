@@ -33,6 +33,10 @@ DEPARTMENTS = [
     ("D-SWSWJ", "国家税务总局广安市广安区税务局", "税务局", "0826-2221014"),
     ("D-YSHJ", "广安区营商环境服务中心", "营商中心", "0826-2221015"),
     ("D-12345", "广安区 12345 政务服务便民热线中心", "12345 热线", "12345"),
+    ("D-JRJ", "广安区金融工作局", "金融局", "0826-2221016"),
+    ("D-YJJ", "广安区应急管理局", "应急局", "0826-2221017"),
+    ("D-XFJY", "广安区消防救援大队", "消防大队", "0826-2221018"),
+    ("D-ZHZF", "广安区综合行政执法局", "综合执法局", "0826-2221019"),
 ]
 
 WINDOWS = [
@@ -57,6 +61,26 @@ PEOPLE = [
     ("street", "何静", "handler", "511602001"),
     ("policy", "黄政策", "policy", "D-YSHJ"),
     ("policy2", "马晓东", "policy", "D-KJJ"),
+]
+
+# One handler (承办人) for every other department, so that each can sign for its appeals.
+DEPARTMENT_HANDLERS = [
+    ("h-fgj", "杨帆", "D-FGJ"),
+    ("h-rsj", "罗娟", "D-RSJ"),
+    ("h-zrzyj", "唐磊", "D-ZRZYJ"),
+    ("h-sthjj", "谢婷", "D-STHJJ"),
+    ("h-jtj", "曾涛", "D-JTJ"),
+    ("h-spj", "冯霞", "D-SPJ"),
+    ("h-kjj", "韩冰", "D-KJJ"),
+    ("h-czj", "彭超", "D-CZJ"),
+    ("h-swj", "蒋琳", "D-SWJ"),
+    ("h-swuj", "邓洋", "D-SWUJ"),
+    ("h-swswj", "苏敏", "D-SWSWJ"),
+    ("h-yshj", "魏杰", "D-YSHJ"),
+    ("h-jrj", "程鹏", "D-JRJ"),
+    ("h-yjj", "丁勇", "D-YJJ"),
+    ("h-xfjy", "任刚", "D-XFJY"),
+    ("h-zhzf", "姚红", "D-ZHZF"),
 ]
 
 # GB/T 4754-2017 codes (门类 letter + 中类/小类 digits) used for the demo enterprises

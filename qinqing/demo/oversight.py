@@ -1,0 +1,173 @@
+"""What leaders and supervisors see once the history exists, computed by the analytics
+and assessment code itself: hot-spot runs for the last three months with a 每月一题
+picked from each (the older ones under way or done), seasonal warnings, manual
+assessment points for the last months, the routing model trained on the closed
+appeals, and the cockpit's daily rollups."""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from qinqing.accounts.models import Organisation, OrgKind, User
+from qinqing.analytics import hotspot_service
+from qinqing.analytics.intel_models import Hotspot, HotspotRun, MonthlyTopic
+from qinqing.assessment.models import Indicator, IndicatorKind, ManualEntry
+from qinqing.assessment.scoring import default_scheme
+from qinqing.assessment.services import record_manual_entry
+from qinqing.demo.clock import DemoClock
+
+TOPIC_GOALS = (
+    "梳理同类诉求，牵头单位一月内拿出系统解决方案，相关企业逐一回访。",
+    "建立问题清单和责任清单，月底前完成集中整治并向企业反馈。",
+)
+ASSESSMENT_NOTES = (
+    "推行诉求“首接负责制”，经验做法被市营商办通报推广。",
+    "开展“企业服务日”活动，现场解决企业问题。",
+    "主动对接重点企业，提前化解用工和用电问题。",
+)
+
+
+def month_starts(today: dt.date, count: int) -> list[dt.date]:
+    """The first days of the last `count` months, oldest first, this month included."""
+    months = [today.replace(day=1)]
+    while len(months) < count:
+        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
+    return months
+
+
+def seed_hotspots_and_topics(clock: DemoClock, *, leader: User, district: Organisation) -> int:
+    """A hot-spot run per month (the current one over the last 30 days) and a 每月一题."""
+    picked = 0
+    months = month_starts(clock.today, 3)
+    departments = {o.name: o for o in Organisation.objects.filter(kind=OrgKind.DEPARTMENT)}
+    for age, month in enumerate(reversed(months)):  # 0: this month
+        if MonthlyTopic.objects.filter(division=district, month=month).exists():
+            continue
+        if age == 0:
+            start, end = clock.today - dt.timedelta(days=29), clock.today
+            clock.at(clock.now)
+        else:
+            start = (month - dt.timedelta(days=1)).replace(day=1)  # the month before
+            end = month - dt.timedelta(days=1)
+            clock.at(clock.office_time(month, random.Random(month.toordinal())))
+        run = _run(leader, district, start, end)
+        spot = _first_with_department(run, departments)
+        if spot is None:
+            continue
+        owner = departments[spot.departments[0]]
+        topic = hotspot_service.pick_monthly_topic(
+            spot,
+            actor=leader,
+            division=district,
+            title=f"{spot.label}问题集中整治",
+            month=month,
+            owner=owner,
+            goal=TOPIC_GOALS[age % len(TOPIC_GOALS)],
+        )
+        picked += 1
+        if age >= 1:
+            clock.at(clock.after(timezone.now(), 3))
+            topic = hotspot_service.change_topic_status(
+                topic,
+                actor=leader,
+                status=MonthlyTopic.Status.IN_PROGRESS,
+                note="牵头单位已制定方案。",
+            )
+        if age >= 2:
+            clock.at(clock.after(timezone.now(), 12))
+            hotspot_service.change_topic_status(
+                topic,
+                actor=leader,
+                status=MonthlyTopic.Status.DONE,
+                note="同类诉求明显下降，已回访企业。",
+            )
+    clock.back_to_now()
+    return picked
+
+
+def _run(leader: User, district: Organisation, start: dt.date, end: dt.date) -> HotspotRun:
+    done = HotspotRun.objects.filter(
+        division=district, period_start=start, period_end=end, state=HotspotRun.State.DONE
+    ).first()
+    if done is not None:
+        return done
+    run, _ = hotspot_service.request_run(
+        actor=leader, division=district, period_start=start, period_end=end
+    )
+    return hotspot_service.compute_run(run.pk) or HotspotRun.objects.get(pk=run.pk)
+
+
+def _first_with_department(run: HotspotRun, departments: dict[str, Organisation]) -> Hotspot | None:
+    for spot in Hotspot.objects.filter(run=run).order_by("rank"):
+        if spot.departments and spot.departments[0] in departments:
+            return spot
+    return None
+
+
+def seed_assessment(clock: DemoClock, *, admin: User, departments: list[Organisation]) -> int:
+    """Points for 创新举措 (the scheme's manual indicator) in the last two full months."""
+    scheme = default_scheme()
+    if scheme is None:
+        return 0
+    indicators = list(Indicator.objects.filter(scheme=scheme, kind=IndicatorKind.MANUAL))
+    rng = random.Random(2035)
+    entered = 0
+    for month in month_starts(clock.today, 3)[:-1]:
+        clock.at(clock.office_time(month + dt.timedelta(days=25), rng))
+        for indicator in indicators:
+            for department in departments:
+                points = rng.choice([0, 0, 0, 1, 2, 2, 3, 4])
+                note = rng.choice(ASSESSMENT_NOTES)
+                if (
+                    not points
+                    or ManualEntry.objects.filter(
+                        indicator=indicator, department=department, period=month
+                    ).exists()
+                ):
+                    continue
+                record_manual_entry(
+                    indicator,
+                    actor=admin,
+                    department=department,
+                    period=month,
+                    points=points,
+                    notes=note,
+                )
+                entered += 1
+    clock.back_to_now()
+    return entered
+
+
+def seed_seasonal_warnings(clock: DemoClock) -> int:
+    from qinqing.analytics.seasonal_service import raise_seasonal_warnings
+
+    return len(raise_seasonal_warnings(clock.today))
+
+
+def train_router(min_rows: int = 40) -> bool:
+    """Train the intake router on the closed demo appeals once, so intake suggestions
+    exist on the first run."""
+    from django.core.exceptions import ValidationError
+
+    from qinqing.analytics import routing
+    from qinqing.analytics.intel_models import RouterVersion
+
+    if RouterVersion.objects.filter(is_active=True).exists():
+        return False
+    rows = routing.training_rows_from_history()
+    if len(rows) < min_rows:
+        return False
+    try:
+        routing.train_and_store(rows, source="演示数据：已办结诉求")
+    except ValidationError:
+        return False  # too few appeals in some category at a small scale
+    return True
+
+
+def refresh_cockpit(today: dt.date) -> None:
+    """The cockpit reads daily rollups that the worker refreshes every few minutes; build
+    them now so that it is filled at first sight."""
+    from qinqing.analytics.cockpit import refresh_rollups
+
+    refresh_rollups(today - dt.timedelta(days=400), today)
