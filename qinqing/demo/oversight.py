@@ -10,8 +10,8 @@ import random
 from django.utils import timezone
 
 from qinqing.accounts.models import Organisation, OrgKind, User
-from qinqing.analytics import hotspot_service
-from qinqing.analytics.intel_models import Hotspot, HotspotRun, MonthlyTopic
+from qinqing.analytics.intel import hotspot_service
+from qinqing.analytics.intel.models import Hotspot, HotspotRun, MonthlyTopic
 from qinqing.assessment.models import Indicator, IndicatorKind, ManualEntry
 from qinqing.assessment.scoring import default_scheme
 from qinqing.assessment.services import record_manual_entry
@@ -140,7 +140,7 @@ def seed_assessment(clock: DemoClock, *, admin: User, departments: list[Organisa
 
 
 def seed_seasonal_warnings(clock: DemoClock) -> int:
-    from qinqing.analytics.seasonal_service import raise_seasonal_warnings
+    from qinqing.analytics.intel.seasonal_service import raise_seasonal_warnings
 
     return len(raise_seasonal_warnings(clock.today))
 
@@ -150,8 +150,8 @@ def train_router(min_rows: int = 40) -> bool:
     exist on the first run."""
     from django.core.exceptions import ValidationError
 
-    from qinqing.analytics import routing
-    from qinqing.analytics.intel_models import RouterVersion
+    from qinqing.analytics.intel import routing
+    from qinqing.analytics.intel.models import RouterVersion
 
     if RouterVersion.objects.filter(is_active=True).exists():
         return False

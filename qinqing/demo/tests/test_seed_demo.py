@@ -8,7 +8,7 @@ from django.test import Client
 
 from qinqing.accounts.models import Membership, Organisation, Role, User
 from qinqing.accounts.permissions import roles_of
-from qinqing.analytics.intel_models import Hotspot, MonthlyTopic
+from qinqing.analytics.intel.models import Hotspot, MonthlyTopic
 from qinqing.appeals.models import Appeal, AppealEvent, Clock, Status
 from qinqing.assessment.models import ManualEntry
 from qinqing.core.models import Notification
