@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "qinqing.appeals",
     "qinqing.policies",
     "qinqing.ratings",
+    "qinqing.liaison",
     "qinqing.assessment",
     "qinqing.analytics",
     "qinqing.demo",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("assessment/", include("qinqing.assessment.urls")),
     path("analytics/", include("qinqing.analytics.urls")),
     path("policies/", include("qinqing.policies.urls")),
+    path("liaison/", include("qinqing.liaison.urls")),
     path("", include("qinqing.accounts.urls")),
 ]
 
