@@ -17,8 +17,10 @@ class LiaisonConfig(AppConfig):
         register_nav(_("My cadres"), "liaison:my_cadres", roles=[Role.ENTERPRISE], order=51)
         register_nav(_("Activities"), "liaison:activities", order=52)
         register_home_card(
-            "liaison/cards/cadre.html", [Role.CADRE, Role.HANDLER, Role.DEPT_HEAD, Role.LEADER],
-            order=40, context=cards.cadre_card,
+            "liaison/cards/cadre.html",
+            [Role.CADRE, Role.HANDLER, Role.DEPT_HEAD, Role.LEADER],
+            order=40,
+            context=cards.cadre_card,
         )
         register_enterprise_panel("liaison/panel.html", cards.enterprise_panel, order=60)
         if apps.is_installed("qinqing.assessment"):

@@ -32,10 +32,12 @@ def enterprise_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
     today = timezone.localdate()
     return {
         "own": own,
-        "liaisons": Liaison.objects.filter(selectors.active_on(today), enterprise=enterprise)
-        .select_related("cadre", "organisation"),
-        "visits": [] if own else Visit.objects.filter(enterprise=enterprise)
-        .select_related("cadre")[:5],
+        "liaisons": Liaison.objects.filter(
+            selectors.active_on(today), enterprise=enterprise
+        ).select_related("cadre", "organisation"),
+        "visits": []
+        if own
+        else Visit.objects.filter(enterprise=enterprise).select_related("cadre")[:5],
         "stays": Stay.objects.filter(enterprise=enterprise).select_related("cadre", "round")[:10],
         "activities": Activity.objects.filter(
             pk__in=Participation.objects.filter(enterprise=enterprise, attended=True).values(

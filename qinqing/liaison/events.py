@@ -52,7 +52,10 @@ def _record(
 
 def liaison_assigned(liaison_id: int, enterprise_id: int, *, actor: Any, role: str) -> None:
     _record(
-        f"liaison:{liaison_id}", "liaison_assigned", actor=actor, enterprise_id=enterprise_id,
+        f"liaison:{liaison_id}",
+        "liaison_assigned",
+        actor=actor,
+        enterprise_id=enterprise_id,
         role=role,
     )
 
@@ -63,28 +66,39 @@ def visit_recorded(visit: Visit, *, actor: Any) -> None:
 
 def difficulty_raised(difficulty: Difficulty, *, actor: Any) -> None:
     _record(
-        f"difficulty:{difficulty.pk}", "difficulty_raised", actor=actor,
+        f"difficulty:{difficulty.pk}",
+        "difficulty_raised",
+        actor=actor,
         enterprise_id=difficulty.enterprise_id,
     )
 
 
 def difficulty_registered(difficulty: Difficulty, *, actor: Any) -> None:
     _record(
-        f"difficulty:{difficulty.pk}", "difficulty_registered", actor=actor,
-        enterprise_id=difficulty.enterprise_id, appeal=difficulty.appeal_id,
+        f"difficulty:{difficulty.pk}",
+        "difficulty_registered",
+        actor=actor,
+        enterprise_id=difficulty.enterprise_id,
+        appeal=difficulty.appeal_id,
     )
 
 
 def policy_pushed(push: PolicyPush, *, actor: Any) -> None:
     _record(
-        f"push:{push.pk}", "policy_pushed", actor=actor, enterprise_id=push.enterprise_id,
+        f"push:{push.pk}",
+        "policy_pushed",
+        actor=actor,
+        enterprise_id=push.enterprise_id,
         item=push.item_id,
     )
 
 
 def round_moved(round_: Round, kind: str, *, actor: Any, before: str) -> None:
     LiaisonEvent.objects.create(
-        subject=f"round:{round_.pk}", kind=kind, actor=actor, from_state=before,
+        subject=f"round:{round_.pk}",
+        kind=kind,
+        actor=actor,
+        from_state=before,
         to_state=round_.status,
     )
 
@@ -95,8 +109,11 @@ def stay_planned(stay: Stay, *, actor: Any) -> None:
 
 def checked(check: CheckIn, *, actor: Any) -> None:
     _record(
-        f"stay:{check.stay_id}", "checked_in" if check.kind == "in" else "checked_out",
-        actor=actor, distance_m=check.distance_m, in_range=check.in_range,
+        f"stay:{check.stay_id}",
+        "checked_in" if check.kind == "in" else "checked_out",
+        actor=actor,
+        distance_m=check.distance_m,
+        in_range=check.in_range,
     )
 
 
@@ -106,7 +123,10 @@ def evidence_recorded(stay: Stay, task: str, *, actor: Any) -> None:
 
 def verified(verification: Verification, *, actor: Any) -> None:
     _record(
-        f"stay:{verification.stay_id}", "verified", actor=actor, result=verification.result,
+        f"stay:{verification.stay_id}",
+        "verified",
+        actor=actor,
+        result=verification.result,
         day=verification.day.isoformat(),
     )
 
@@ -117,15 +137,22 @@ def scored(score: Score, *, actor: Any) -> None:
 
 def request_filed(request: StayRequest, *, actor: Any) -> None:
     _record(
-        f"request:{request.pk}", "request_filed", actor=actor,
-        enterprise_id=request.enterprise_id, request_kind=request.kind,
+        f"request:{request.pk}",
+        "request_filed",
+        actor=actor,
+        enterprise_id=request.enterprise_id,
+        request_kind=request.kind,
     )
 
 
 def request_decided(request: StayRequest, *, actor: Any) -> None:
     LiaisonEvent.objects.create(
-        subject=f"request:{request.pk}", kind="request_decided", actor=actor,
-        from_state="pending", to_state=request.status, note=request.decision_note,
+        subject=f"request:{request.pk}",
+        kind="request_decided",
+        actor=actor,
+        from_state="pending",
+        to_state=request.status,
+        note=request.decision_note,
         enterprise_id=request.enterprise_id,
     )
 

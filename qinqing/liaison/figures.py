@@ -32,8 +32,8 @@ from qinqing.liaison.models import (
     Difficulty,
     Evidence,
     Liaison,
-    OutcomeKind,
     Outcome,
+    OutcomeKind,
     Participation,
     PolicyPush,
     Round,
@@ -99,8 +99,11 @@ def coverage(key: str, *, user: Any, day: dt.date | None = None) -> dict[str, An
         "rate": (len(covered_ids) / total) if total else None,
         "uncovered": uncovered,
         "overloaded": [
-            {"cadre_id": r["cadre_id"], "name": r["cadre__full_name"] or r["cadre__username"],
-             "count": r["n"]}
+            {
+                "cadre_id": r["cadre_id"],
+                "name": r["cadre__full_name"] or r["cadre__username"],
+                "count": r["n"],
+            }
             for r in loads
         ],
     }
@@ -110,8 +113,9 @@ def coverage(key: str, *, user: Any, day: dt.date | None = None) -> dict[str, An
 def visits_per_cadre(visits: QuerySet[Visit]) -> list[dict[str, Any]]:
     return list(
         visits.values("cadre_id", "cadre__full_name")
-        .annotate(n=Count("id"), enterprises=Count("enterprise", distinct=True),
-                  last=Max("visited_on"))
+        .annotate(
+            n=Count("id"), enterprises=Count("enterprise", distinct=True), last=Max("visited_on")
+        )
         .order_by("-n")
     )
 
@@ -138,8 +142,12 @@ def not_visited(*, user: Any, days: int, day: dt.date | None = None) -> list[dic
     )
     names = dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "name"))
     rows = [
-        {"enterprise_id": pk, "name": names.get(pk, ""), "last": last.get(pk),
-         "days": (day - last[pk]).days if last.get(pk) else None}
+        {
+            "enterprise_id": pk,
+            "name": names.get(pk, ""),
+            "last": last.get(pk),
+            "days": (day - last[pk]).days if last.get(pk) else None,
+        }
         for pk in ids
         if last.get(pk) is None or last[pk] < since
     ]
@@ -172,15 +180,19 @@ def checklist(stay: Stay) -> list[dict[str, Any]]:
 def stay_days(stay: Stay) -> list[dict[str, Any]]:
     """Per day of the stay so far: check-in, check-out and the note."""
     today = timezone.localdate()
-    checks: dict[tuple[dt.date, str], CheckIn] = {
-        (c.day, c.kind): c for c in stay.checkins.all()
-    }
+    checks: dict[tuple[dt.date, str], CheckIn] = {(c.day, c.kind): c for c in stay.checkins.all()}
     notes = {n.day: n for n in stay.notes.all()}
     rows = []
     day = stay.starts_on
     while day <= min(stay.ends_on, today):
-        rows.append({"day": day, "in": checks.get((day, "in")), "out": checks.get((day, "out")),
-                     "note": notes.get(day)})
+        rows.append(
+            {
+                "day": day,
+                "in": checks.get((day, "in")),
+                "out": checks.get((day, "out")),
+                "note": notes.get(day),
+            }
+        )
         day += dt.timedelta(days=1)
     return list(reversed(rows))
 
@@ -253,14 +265,17 @@ def series_figures(series: ActivitySeries) -> dict[str, Any]:
 def outcome_figures(activities: QuerySet[Activity]) -> dict[str, Any]:
     outcomes = Outcome.objects.filter(activity__in=activities)
     by_kind = {
-        r["kind"]: r
-        for r in outcomes.values("kind").annotate(n=Sum("count"), amount=Sum("amount"))
+        r["kind"]: r for r in outcomes.values("kind").annotate(n=Sum("count"), amount=Sum("amount"))
     }
     labels = dict(OutcomeKind.choices)
     return {
         "by_kind": [
-            {"kind": k, "label": labels[k], "count": by_kind.get(k, {}).get("n") or 0,
-             "amount": by_kind.get(k, {}).get("amount")}
+            {
+                "kind": k,
+                "label": labels[k],
+                "count": by_kind.get(k, {}).get("n") or 0,
+                "amount": by_kind.get(k, {}).get("amount"),
+            }
             for k in OutcomeKind.values
         ],
         "loans_by_bank": list(
@@ -277,8 +292,9 @@ def outcome_figures(activities: QuerySet[Activity]) -> dict[str, Any]:
 
 
 # --- cockpit ------------------------------------------------------------------------------
-def cockpit_summary(user: Any, *, day: dt.date | None = None, pool: str = "q:above_scale"
-                    ) -> dict[str, Any]:
+def cockpit_summary(
+    user: Any, *, day: dt.date | None = None, pool: str = "q:above_scale"
+) -> dict[str, Any]:
     """What the cockpit panel shows (figures only; drill-down at /liaison/overview/)."""
     day = day or timezone.localdate()
     cov = coverage(pool, user=user, day=day)

@@ -46,7 +46,8 @@ class LiaisonForm(forms.Form):
     role = forms.ChoiceField(label="包联角色", choices=LiaisonRole.choices)
     cadre = StaffField(label="包联干部", required=False)
     organisation = forms.ModelChoiceField(
-        Organisation.objects.exclude(kind=OrgKind.WINDOW), label="包联单位（部门或镇街）",
+        Organisation.objects.exclude(kind=OrgKind.WINDOW),
+        label="包联单位（部门或镇街）",
         required=False,
     )
     starts_on = forms.DateField(label="开始日期", widget=DATE)
@@ -63,7 +64,8 @@ class TeamForm(forms.Form):
     lead = StaffField(label="组长")
     members = forms.ModelMultipleChoiceField(
         User.objects.filter(is_active=True, uscc="", memberships__isnull=False).distinct(),
-        label="成员", required=False,
+        label="成员",
+        required=False,
     )
     plan = forms.CharField(label="一企一策方案", widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -122,13 +124,17 @@ class VerificationForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    comment = forms.CharField(label="评语", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label="评语", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for key, label in SCORE_ITEMS.items():
             self.fields[key] = forms.TypedChoiceField(
-                label=label, coerce=int, choices=[(i, f"{i} 分") for i in range(5, 0, -1)],
+                label=label,
+                coerce=int,
+                choices=[(i, f"{i} 分") for i in range(5, 0, -1)],
                 widget=forms.RadioSelect,
             )
         self.order_fields([*SCORE_ITEMS, "comment"])

@@ -16,8 +16,12 @@ from qinqing.liaison.models import Liaison, LiaisonRole
 from qinqing.liaison.services import assign_liaison, clean_text, require
 
 HEADER = ["统一社会信用代码", "包联角色", "干部账号", "包联单位编码", "开始日期", "结束日期"]
-ROLE_BY_LABEL = {"包联领导": "leader", "联络员": "contact", "服务专员": "specialist",
-                 "服务小组成员": "team_member"}
+ROLE_BY_LABEL = {
+    "包联领导": "leader",
+    "联络员": "contact",
+    "服务专员": "specialist",
+    "服务小组成员": "team_member",
+}
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -78,11 +82,14 @@ def parse_rows(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
         org_code = clean_text(cell(row, "包联单位编码"), "o", "", max_length=20, required=False)
         found["cadre"] = (
             User.objects.filter(username=username, is_active=True, uscc="").first()
-            if username else None
+            if username
+            else None
         )
         if username and found["cadre"] is None:
             problems.append(f"「干部账号」{username}：找不到在岗的工作人员账号")
-        found["organisation"] = Organisation.objects.filter(code=org_code).first() if org_code else None
+        found["organisation"] = (
+            Organisation.objects.filter(code=org_code).first() if org_code else None
+        )
         if org_code and found["organisation"] is None:
             problems.append(f"「包联单位编码」{org_code}：找不到该单位")
         if not username and not org_code:
@@ -95,7 +102,11 @@ def parse_rows(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
                 found[key] = None
         if found.get("starts_on") is None and not any("开始日期" in p for p in problems):
             problems.append("「开始日期」为空")
-        if found.get("starts_on") and found.get("ends_on") and found["ends_on"] < found["starts_on"]:
+        if (
+            found.get("starts_on")
+            and found.get("ends_on")
+            and found["ends_on"] < found["starts_on"]
+        ):
             problems.append("「结束日期」早于开始日期")
         if problems:
             errors.append(f"第 {n} 行：" + "；".join(problems) + "。")
@@ -120,8 +131,12 @@ def import_liaisons(data: bytes, *, actor: User) -> list[Liaison]:
             try:
                 created.append(
                     assign_liaison(
-                        row["enterprise"], actor=actor, role=row["role"], cadre=row["cadre"],
-                        organisation=row["organisation"], starts_on=row["starts_on"],
+                        row["enterprise"],
+                        actor=actor,
+                        role=row["role"],
+                        cadre=row["cadre"],
+                        organisation=row["organisation"],
+                        starts_on=row["starts_on"],
                         ends_on=row["ends_on"],
                     )
                 )

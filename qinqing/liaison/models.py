@@ -273,7 +273,9 @@ class PolicyPush(models.Model):  # 政策对接: an item brought to the enterpri
     class Meta:
         ordering = ["-at"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "item", "stay"], name="push_once_per_stay")
+            models.UniqueConstraint(
+                fields=["enterprise", "item", "stay"], name="push_once_per_stay"
+            )
         ]
 
     def __str__(self) -> str:

@@ -23,9 +23,9 @@ def due_visits(day: dt.date | None = None, days: int = VISIT_EVERY_DAYS) -> int:
     since = day - dt.timedelta(days=days)
     due: dict[int, list[str]] = {}
     cadres = {}
-    for liaison in Liaison.objects.filter(selectors.active_on(day), cadre__isnull=False).select_related(
-        "cadre", "enterprise"
-    ):
+    for liaison in Liaison.objects.filter(
+        selectors.active_on(day), cadre__isnull=False
+    ).select_related("cadre", "enterprise"):
         recent = Visit.objects.filter(
             enterprise_id=liaison.enterprise_id, cadre_id=liaison.cadre_id, visited_on__gt=since
         ).exists()
@@ -39,7 +39,9 @@ def due_visits(day: dt.date | None = None, days: int = VISIT_EVERY_DAYS) -> int:
                 notify(
                     [cadres[cadre_id]],
                     kind="visit_due",
-                    title=f"{len(names)} 家包联企业超过 {days} 天未走访：{'、'.join(names[:3])}"[:200],
+                    title=f"{len(names)} 家包联企业超过 {days} 天未走访：{'、'.join(names[:3])}"[
+                        :200
+                    ],
                     url="/liaison/mine/",
                     dedupe_key=f"visit-due:{cadre_id}:{day.isoformat()}",
                 )

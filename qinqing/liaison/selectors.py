@@ -138,7 +138,9 @@ def visits_visible_to(user: Any) -> QuerySet[Visit]:
 
 
 def access_visit(user: Any, visit_id: int) -> Visit:
-    visit = visits_visible_to(user).select_related("enterprise", "cadre").filter(pk=visit_id).first()
+    visit = (
+        visits_visible_to(user).select_related("enterprise", "cadre").filter(pk=visit_id).first()
+    )
     if visit is None:
         raise Http404("走访记录不存在或无权查看")
     return visit
@@ -213,8 +215,10 @@ def difficulties_visible_to(user: Any) -> QuerySet[Difficulty]:
 
 
 def series_visible_to(user: Any) -> QuerySet[ActivitySeries]:
-    return ActivitySeries.objects.all() if getattr(user, "is_authenticated", False) else (
-        ActivitySeries.objects.none()
+    return (
+        ActivitySeries.objects.all()
+        if getattr(user, "is_authenticated", False)
+        else (ActivitySeries.objects.none())
     )
 
 

@@ -48,7 +48,9 @@ INTAKE_ROLES = (Role.INTAKE_OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 
 
 # --- helpers -------------------------------------------------------------------------
-def clean_text(value: Any, field: str, label: str, *, max_length: int, required: bool = True) -> str:
+def clean_text(
+    value: Any, field: str, label: str, *, max_length: int, required: bool = True
+) -> str:
     """Text without control characters; a Chinese error naming the field otherwise."""
     text = _CONTROL.sub("", str(value or "")).strip()
     if required and not text:
@@ -104,7 +106,9 @@ def assign_liaison(
 ) -> Liaison:
     require(selectors.is_officer(actor), actor, "assign")
     if role not in LiaisonRole.values:
-        raise ValidationError({"role": "包联角色无效，应为包联领导、联络员、服务专员或服务小组成员。"})
+        raise ValidationError(
+            {"role": "包联角色无效，应为包联领导、联络员、服务专员或服务小组成员。"}
+        )
     if cadre is None and organisation is None:
         raise ValidationError({"cadre": "请指定包联干部或包联单位。"})
     if cadre is not None and not _is_staff_person(cadre):
@@ -324,9 +328,7 @@ def register_difficulty(difficulty: Difficulty, *, actor: User) -> Difficulty:
         require(may_register_appeals(actor, enterprise), actor, "register_difficulty")
         cadre = difficulty.raised_by
         where = (
-            "驻企期间"
-            if difficulty.stay_id
-            else ("政企活动" if difficulty.activity_id else "走访")
+            "驻企期间" if difficulty.stay_id else ("政企活动" if difficulty.activity_id else "走访")
         )
         phone = cadre.phone or enterprise.contact_phone or ""
         appeal, _ = register_appeal(
@@ -441,7 +443,9 @@ def create_activity(
     return activity
 
 
-def sign_up(activity: Activity, *, actor: User, enterprise: Enterprise | None = None) -> Participation:
+def sign_up(
+    activity: Activity, *, actor: User, enterprise: Enterprise | None = None
+) -> Participation:
     """An enterprise signs itself up online; an officer signs up any enterprise."""
     own = enterprise_uscc(actor)
     if own:

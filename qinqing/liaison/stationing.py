@@ -201,8 +201,8 @@ def check_in(
     now = timezone.localtime()
     today = now.date()
     with transaction.atomic():
-        stay = Stay.objects.select_for_update().select_related("round", "enterprise").get(
-            pk=stay.pk
+        stay = (
+            Stay.objects.select_for_update().select_related("round", "enterprise").get(pk=stay.pk)
         )
         _own_stay_today(stay, actor, today)
         done = set(stay.checkins.filter(day=today).values_list("kind", flat=True))
@@ -349,9 +349,9 @@ def draw_sample(
             return already
         drawn = {v.stay_id for v in already}
         pool = list(
-            Stay.objects.filter(
-                round=round_, starts_on__lte=day, ends_on__gte=day
-            ).exclude(pk__in=drawn).values_list("pk", flat=True)
+            Stay.objects.filter(round=round_, starts_on__lte=day, ends_on__gte=day)
+            .exclude(pk__in=drawn)
+            .values_list("pk", flat=True)
         )
         chosen = (rng or random.SystemRandom()).sample(sorted(pool), min(wanted, len(pool)))
         new = [Verification.objects.create(stay_id=pk, day=day) for pk in chosen]
@@ -376,9 +376,7 @@ def record_verification(
         verification.note = note
         verification.verified_by = actor
         verification.verified_at = timezone.now()
-        verification.save(
-            update_fields=["method", "result", "note", "verified_by", "verified_at"]
-        )
+        verification.save(update_fields=["method", "result", "note", "verified_by", "verified_at"])
         events.verified(verification, actor=actor)
     return verification
 
@@ -417,8 +415,8 @@ def score_stay(stay: Stay, *, actor: User, items: Mapping[str, Any], comment: st
     mean = Decimal(sum(values.values())) / len(values)
     total = (mean * 20).quantize(Decimal("0.1"))
     with transaction.atomic():
-        stay = Stay.objects.select_for_update().select_related("enterprise", "cadre").get(
-            pk=stay.pk
+        stay = (
+            Stay.objects.select_for_update().select_related("enterprise", "cadre").get(pk=stay.pk)
         )
         if Score.objects.filter(stay=stay).exists():
             raise ValidationError({"items": "您已经为这位驻企干部评过分，每次驻企只能评一次。"})
@@ -541,8 +539,7 @@ def decide_request(
         notify(
             recipients,
             kind="stay_request_decided",
-            title=f"{request.get_kind_display()}申请{verdict}"
-            + (f"：{note}" if note else ""),
+            title=f"{request.get_kind_display()}申请{verdict}" + (f"：{note}" if note else ""),
             url="/liaison/my-cadres/",
             dedupe_key=f"request:{request.pk}:decided",
         )
@@ -552,9 +549,7 @@ def decide_request(
 def stays_missing_checkin(day: dt.date) -> list[Stay]:
     """Stays in progress on `day` (of open rounds) without a check-in that day."""
     return list(
-        Stay.objects.filter(
-            round__status=RoundStatus.OPEN, starts_on__lte=day, ends_on__gte=day
-        )
+        Stay.objects.filter(round__status=RoundStatus.OPEN, starts_on__lte=day, ends_on__gte=day)
         .exclude(checkins__day=day, checkins__kind=CheckKind.IN)
         .select_related("cadre", "enterprise")
     )
@@ -575,4 +570,3 @@ def remind_missing_checkins(day: dt.date | None = None) -> int:
                 )
             )
     return sent
-

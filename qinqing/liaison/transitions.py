@@ -4,7 +4,11 @@ from django.core.exceptions import ValidationError
 
 from qinqing.liaison.models import RequestStatus, RoundStatus
 
-ROUND_STATUS_ZH = {RoundStatus.DRAFT: "筹备中", RoundStatus.OPEN: "进行中", RoundStatus.CLOSED: "已结束"}
+ROUND_STATUS_ZH = {
+    RoundStatus.DRAFT: "筹备中",
+    RoundStatus.OPEN: "进行中",
+    RoundStatus.CLOSED: "已结束",
+}
 REQUEST_STATUS_ZH = {
     RequestStatus.PENDING: "待审批",
     RequestStatus.APPROVED: "已同意",
@@ -38,7 +42,5 @@ def check_round(action: str, status: str) -> str:
 def check_request(action: str, status: str) -> str:
     label, sources, target = REQUEST_TRANSITIONS[action]
     if status not in sources:
-        raise TransitionError(
-            f"该申请已{REQUEST_STATUS_ZH.get(status, status)}，不能再{label}。"
-        )
+        raise TransitionError(f"该申请已{REQUEST_STATUS_ZH.get(status, status)}，不能再{label}。")
     return target
