@@ -320,12 +320,12 @@ def register_difficulty(difficulty: Difficulty, *, actor: User) -> Difficulty:
     from qinqing.appeals.models import Channel
     from qinqing.appeals.services import register_appeal
 
+    require(may_register_appeals(actor, difficulty.enterprise), actor, "register_difficulty")
     with transaction.atomic():
         difficulty = Difficulty.objects.select_for_update().get(pk=difficulty.pk)
         if difficulty.appeal_id is not None:
             return difficulty
         enterprise = difficulty.enterprise
-        require(may_register_appeals(actor, enterprise), actor, "register_difficulty")
         cadre = difficulty.raised_by
         where = (
             "驻企期间" if difficulty.stay_id else ("政企活动" if difficulty.activity_id else "走访")
@@ -359,8 +359,10 @@ def push_policy(
     """Bring one matched policy item to the enterprise: its users are told (once per
     item and rule version, the same message as the policies push) and the push is kept
     as evidence."""
-    from qinqing.policies.models import PublishStatus
+    from qinqing.policies.models import PolicyItem, PublishStatus
     from qinqing.policies.services import enterprise_users as policy_users
+
+    item = PolicyItem.objects.get(pk=item.pk)
 
     if stay is not None:
         require(stay.cadre_id == actor.pk, actor, "stay_push", stay=stay.pk)

@@ -198,6 +198,7 @@ def check_in(
     if point is None:
         raise ValidationError({"lat": "未取得有效定位，请允许浏览器使用位置信息后重试。"})
     acc = valid_point(accuracy, 0) if accuracy not in (None, "") else None
+    require(stay.cadre_id == actor.pk, actor, "own_stay", stay=stay.pk)  # audited, outside
     now = timezone.localtime()
     today = now.date()
     with transaction.atomic():
@@ -253,6 +254,7 @@ def checkin_message(check: CheckIn, radius_m: int) -> str:
 
 
 def write_note(stay: Stay, *, actor: User, text: str) -> DailyNote:
+    require(stay.cadre_id == actor.pk, actor, "own_stay", stay=stay.pk)
     text = clean_text(text, "text", "工作动态", max_length=2000)
     today = timezone.localdate()
     with transaction.atomic():
