@@ -297,7 +297,7 @@ def raise_difficulty(
         )
         events.difficulty_raised(difficulty, actor=actor)
         if may_register_appeals(actor, enterprise):
-            register_difficulty(difficulty, actor=actor)
+            difficulty = register_difficulty(difficulty, actor=actor)
         else:
             intake = (
                 list(_users_with_role(Role.INTAKE_OPERATOR, enterprise.division))
@@ -330,13 +330,22 @@ def register_difficulty(difficulty: Difficulty, *, actor: User) -> Difficulty:
         where = (
             "驻企期间" if difficulty.stay_id else ("政企活动" if difficulty.activity_id else "走访")
         )
-        phone = cadre.phone or enterprise.contact_phone or ""
+        # At an activity the enterprise speaks for itself; on a visit or stay the cadre
+        # is the source and the contact.
+        if difficulty.activity_id and enterprise.contact_phone:
+            name, phone = enterprise.contact_name or enterprise.name, enterprise.contact_phone
+        else:
+            name, phone = cadre.display_name, cadre.phone or enterprise.contact_phone
+        if not phone:
+            raise ValidationError(
+                {"requester_phone": "没有可用的联系电话：请在账号中填写手机号，或在企业库登记企业联系电话。"}
+            )
         appeal, _ = register_appeal(
             actor=actor,
             channel=Channel.LIAISON,
             title=difficulty.title,
             description=f"{difficulty.description}\n\n（{where}由{cadre.display_name}反映）",
-            requester_name=cadre.display_name[:50],
+            requester_name=name[:50],
             requester_phone=phone,
             enterprise=enterprise,
             idempotency_key=f"liaison-difficulty:{difficulty.pk}",
