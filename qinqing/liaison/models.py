@@ -191,7 +191,7 @@ class CheckIn(models.Model):  # 打卡
     stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="checkins")
     day = models.DateField(_("day"))
     kind = models.CharField(_("kind"), max_length=3, choices=CheckKind.choices)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = models.DateTimeField(_("time"))
     lat = models.FloatField()
     lng = models.FloatField()
     accuracy_m = models.FloatField(null=True, blank=True)

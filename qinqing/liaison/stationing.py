@@ -187,11 +187,12 @@ def check_in(
     lat: Any,
     lng: Any,
     accuracy: Any = None,
+    now: dt.datetime | None = None,
 ) -> CheckIn:
     """One check-in and one check-out a day, by the stay's own cadre, during the stay.
     The distance to the enterprise's registered location is stored; outside the round's
     radius the record is kept but flagged (and the supervisors told), never accepted
-    silently."""
+    silently. `now` is for back-filling the demo; pages and the API never pass it."""
     if kind not in CheckKind.values:
         raise ValidationError({"kind": "打卡类型无效。"})
     point = valid_point(lat, lng)
@@ -199,7 +200,7 @@ def check_in(
         raise ValidationError({"lat": "未取得有效定位，请允许浏览器使用位置信息后重试。"})
     acc = valid_point(accuracy, 0) if accuracy not in (None, "") else None
     require(stay.cadre_id == actor.pk, actor, "own_stay", stay=stay.pk)  # audited, outside
-    now = timezone.localtime()
+    now = timezone.localtime(now)
     today = now.date()
     with transaction.atomic():
         stay = (
@@ -220,6 +221,7 @@ def check_in(
         check = CheckIn.objects.create(
             stay=stay,
             day=today,
+            at=now,
             kind=kind,
             lat=point[0],
             lng=point[1],
@@ -253,10 +255,12 @@ def checkin_message(check: CheckIn, radius_m: int) -> str:
     return f"{when} {label}已记录，但{where}，超出 {radius_m} 米范围，已标记并报督查组核实。"
 
 
-def write_note(stay: Stay, *, actor: User, text: str) -> DailyNote:
+def write_note(
+    stay: Stay, *, actor: User, text: str, day: dt.date | None = None
+) -> DailyNote:
     require(stay.cadre_id == actor.pk, actor, "own_stay", stay=stay.pk)
     text = clean_text(text, "text", "工作动态", max_length=2000)
-    today = timezone.localdate()
+    today = day or timezone.localdate()
     with transaction.atomic():
         stay = Stay.objects.select_for_update().select_related("round").get(pk=stay.pk)
         _own_stay_today(stay, actor, today)

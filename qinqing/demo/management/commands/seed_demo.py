@@ -13,6 +13,7 @@ from django.utils import timezone
 from qinqing.accounts.models import Membership, Organisation, OrgKind, User
 from qinqing.demo import district as d
 from qinqing.demo.appeals import seed_appeals
+from qinqing.demo.liaison import seed_liaison
 from qinqing.enterprises.models import Enterprise
 from qinqing.lib.uscc import make_uscc
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         self.seed_people(orgs)
         count = self.seed_enterprises(orgs, options["enterprises"])
         appeals = seed_appeals(options["appeals"])
+        seed_liaison()
         refresh_cockpit()
         self.stdout.write(
             self.style.SUCCESS(
