@@ -81,25 +81,41 @@ def seed_liaison() -> int:
     enterprises = list(Enterprise.objects.order_by("uscc")[:60])
     _locate(enterprises, rng)
     for e in enterprises[:36]:
-        record_qualification(e, actor=officer, kind=QualificationKind.ABOVE_SCALE,
-                             valid_from=dt.date(2024, 1, 1), certificate_no="demo")
+        record_qualification(
+            e,
+            actor=officer,
+            kind=QualificationKind.ABOVE_SCALE,
+            valid_from=dt.date(2024, 1, 1),
+            certificate_no="demo",
+        )
     for e in enterprises[:10:2]:
-        record_qualification(e, actor=officer, kind=QualificationKind.SRDI,
-                             valid_from=dt.date(2025, 3, 1), certificate_no="demo")
+        record_qualification(
+            e,
+            actor=officer,
+            kind=QualificationKind.SRDI,
+            valid_from=dt.date(2025, 3, 1),
+            certificate_no="demo",
+        )
 
     # 包联: the leader and the cadres look after 28 of the 36 规上 enterprises
     for n, e in enumerate(enterprises[:28]):
         who = leader if n < 5 else cadres[n % len(cadres)]
         role = "leader" if who is leader else ("contact" if n % 3 else "specialist")
-        services.assign_liaison(e, actor=officer, role=role, cadre=who,
-                                starts_on=today - dt.timedelta(days=120))
+        services.assign_liaison(
+            e, actor=officer, role=role, cadre=who, starts_on=today - dt.timedelta(days=120)
+        )
     team = services.create_team(
-        enterprises[2], actor=officer, name="上市服务小组", lead=leader, members=cadres[:3],
+        enterprises[2],
+        actor=officer,
+        name="上市服务小组",
+        lead=leader,
+        members=cadres[:3],
         plan="一企一策：梳理上市障碍，协调土地、环评和股改，2027 年申报。",
     )
     for title, days, done in (("完成股份制改造", -20, True), ("辅导备案", 40, False)):
-        m = services.add_milestone(team, actor=officer, title=title,
-                                   due_on=today + dt.timedelta(days=days))
+        m = services.add_milestone(
+            team, actor=officer, title=title, due_on=today + dt.timedelta(days=days)
+        )
         if done:
             services.complete_milestone(m, actor=officer, on=today - dt.timedelta(days=22))
 
@@ -109,13 +125,17 @@ def seed_liaison() -> int:
         if not services.selectors.may_work_with(who, e):
             continue
         visit = services.record_visit(
-            e, actor=who, visited_on=today - dt.timedelta(days=rng.randrange(1, 70)),
-            people_met=f"{e.contact_name}（总经理）", discussion=rng.choice(NOTES),
+            e,
+            actor=who,
+            visited_on=today - dt.timedelta(days=rng.randrange(1, 70)),
+            people_met=f"{e.contact_name}（总经理）",
+            discussion=rng.choice(NOTES),
         )
         if n % 4 == 0:
             title, text, money = DIFFICULTIES[n % len(DIFFICULTIES)]
-            d = services.raise_difficulty(e, actor=who, visit=visit, title=title,
-                                          description=text, money=money or None)
+            d = services.raise_difficulty(
+                e, actor=who, visit=visit, title=title, description=text, money=money or None
+            )
             if n % 8 == 0:
                 services.register_difficulty(d, actor=intake)
 
@@ -133,18 +153,32 @@ def _seed_round(
     today: dt.date,
     rng: random.Random,
 ) -> int:
-    round_ = stationing.create_round(actor=officer, name=ROUND, starts_on=today - dt.timedelta(
-        days=16), ends_on=today + dt.timedelta(days=40), radius_m=500, sample_size=3)
+    round_ = stationing.create_round(
+        actor=officer,
+        name=ROUND,
+        starts_on=today - dt.timedelta(days=16),
+        ends_on=today + dt.timedelta(days=40),
+        radius_m=500,
+        sample_size=3,
+    )
     hosts = [enterprises[0], enterprises[1], enterprises[30], enterprises[31]]  # finished
     hosts += [enterprises[32], enterprises[33], enterprises[34]]  # under way
     stays: list[Stay] = []
     for n, (cadre, host) in enumerate(zip(cadres[1:], hosts, strict=True)):
         start = today - dt.timedelta(days=16 if n < 4 else 5)
-        stays.append(stationing.plan_stay(round_, actor=officer, cadre=cadre, enterprise=host,
-                                          starts_on=start))
+        stays.append(
+            stationing.plan_stay(
+                round_, actor=officer, cadre=cadre, enterprise=host, starts_on=start
+            )
+        )
     # the demo's own "cadre" is under way at a located enterprise, not checked in today
-    mine = stationing.plan_stay(round_, actor=officer, cadre=cadres[0], enterprise=enterprises[36],
-                                starts_on=today - dt.timedelta(days=4))
+    mine = stationing.plan_stay(
+        round_,
+        actor=officer,
+        cadre=cadres[0],
+        enterprise=enterprises[36],
+        starts_on=today - dt.timedelta(days=4),
+    )
     stationing.open_round(round_, actor=officer)
     tz = timezone.get_current_timezone()
     for stay in [*stays, mine]:
@@ -154,39 +188,80 @@ def _seed_round(
             if day.weekday() < 5:
                 off = 0.002 if rng.random() > 0.08 else 0.02  # now and then out of range
                 at = dt.datetime.combine(day, dt.time(8, rng.randrange(30, 59)), tz)
-                stationing.check_in(stay, actor=stay.cadre, kind="in", now=at,
-                                    lat=stay.enterprise.lat + off, lng=stay.enterprise.lng)
+                stationing.check_in(
+                    stay,
+                    actor=stay.cadre,
+                    kind="in",
+                    now=at,
+                    lat=stay.enterprise.lat + off,
+                    lng=stay.enterprise.lng,
+                )
                 out = dt.datetime.combine(day, dt.time(17, rng.randrange(35, 59)), tz)
-                stationing.check_in(stay, actor=stay.cadre, kind="out", now=out,
-                                    lat=stay.enterprise.lat, lng=stay.enterprise.lng + 0.001)
+                stationing.check_in(
+                    stay,
+                    actor=stay.cadre,
+                    kind="out",
+                    now=out,
+                    lat=stay.enterprise.lat,
+                    lng=stay.enterprise.lng + 0.001,
+                )
             day += dt.timedelta(days=1)
-        stationing.write_note(stay, actor=stay.cadre, text=rng.choice(NOTES),
-                              day=min(today, stay.ends_on))
+        stationing.write_note(
+            stay, actor=stay.cadre, text=rng.choice(NOTES), day=min(today, stay.ends_on)
+        )
     for n, stay in enumerate(stays):
         title, text, money = DIFFICULTIES[n % len(DIFFICULTIES)]
-        d = services.raise_difficulty(stay.enterprise, actor=stay.cadre, stay=stay, title=title,
-                                      description=text, money=money or None)
+        d = services.raise_difficulty(
+            stay.enterprise,
+            actor=stay.cadre,
+            stay=stay,
+            title=title,
+            description=text,
+            money=money or None,
+        )
         d = services.register_difficulty(d, actor=intake)
         stationing.record_evidence(stay, actor=stay.cadre, task="problem", difficulty=d)
         if n < 3 and d.appeal is not None:
             _close(d.appeal, intake, handler)
-        stationing.record_evidence(stay, actor=stay.cadre, task="suggestion",
-                                   text="建议企业推行错峰生产，降低尖峰电费。")
-        stationing.record_evidence(stay, actor=stay.cadre, task="frontline",
-                                   on_date=stay.starts_on + dt.timedelta(days=2),
-                                   text="装配车间跟班一天")
+        stationing.record_evidence(
+            stay, actor=stay.cadre, task="suggestion", text="建议企业推行错峰生产，降低尖峰电费。"
+        )
+        stationing.record_evidence(
+            stay,
+            actor=stay.cadre,
+            task="frontline",
+            on_date=stay.starts_on + dt.timedelta(days=2),
+            text="装配车间跟班一天",
+        )
     # the first four stays ended two days ago: their enterprises score them
     for stay in stays[1:4]:
         scorer = User.objects.filter(uscc=stay.enterprise.uscc).first()
         if scorer is not None:
-            stationing.score_stay(stay, actor=scorer, items={"attitude": 5, "diligence": 5,
-                                                             "solving": 4, "policy": 4},
-                                  comment="驻企期间帮我们解决了实际困难。")
+            stationing.score_stay(
+                stay,
+                actor=scorer,
+                items={"attitude": 5, "diligence": 5, "solving": 4, "policy": 4},
+                comment="驻企期间帮我们解决了实际困难。",
+            )
     second = User.objects.filter(uscc=stays[1].enterprise.uscc).first()
     if second is not None:
-        stationing.file_request(round_, actor=second, kind="extend", stay=stays[1], days=7,
-                                reason="二期项目投产在即，希望驻企干部继续协调供电。")
-    stationing.draw_sample(round_, actor=officer, size=3, rng=rng)
+        stationing.file_request(
+            round_,
+            actor=second,
+            kind="extend",
+            stay=stays[1],
+            days=7,
+            reason="二期项目投产在即，希望驻企干部继续协调供电。",
+        )
+    drawn = stationing.draw_sample(round_, actor=officer, size=3, rng=rng)
+    if drawn:
+        stationing.record_verification(
+            drawn[0],
+            actor=officer,
+            method="phone",
+            result="present",
+            note="电话联系企业负责人，确认在岗",
+        )
     return len(stays) + 1
 
 
@@ -211,48 +286,71 @@ def _seed_activities(
     today: dt.date,
 ) -> None:
     district = Organisation.objects.get(code="511602")
-    series = services.create_series(actor=officer, name=SERIES, kind="reception",
-                                    organiser=district)
+    series = services.create_series(
+        actor=officer, name=SERIES, kind="reception", organiser=district
+    )
     raised = 0
     for n in range(6):
         held = today - dt.timedelta(days=7 * (6 - n))
         activity = services.create_activity(
-            actor=officer, kind="reception", title=f"“{SERIES}”企业家接待日第{n + 1}期",
-            organiser=district, held_on=held, place="区政务服务中心三楼", series=series,
+            actor=officer,
+            kind="reception",
+            title=f"“{SERIES}”企业家接待日第{n + 1}期",
+            organiser=district,
+            held_on=held,
+            place="区政务服务中心三楼",
+            series=series,
         )
         for e in enterprises[n * 3 : n * 3 + 4]:
             services.mark_attendance(activity, e, actor=officer)
         for e in enterprises[n * 3 : n * 3 + 2]:
             title, text, _money = DIFFICULTIES[(n + raised) % len(DIFFICULTIES)]
-            d = services.raise_difficulty(e, actor=officer, activity=activity, title=title,
-                                          description=text)
+            d = services.raise_difficulty(
+                e, actor=officer, activity=activity, title=title, description=text
+            )
             raised += 1
             if raised % 3 != 0 and d.appeal is not None:
                 _close(d.appeal, intake, handler)
     financing = services.create_activity(
-        actor=officer, kind="financing", title="知识产权质押融资政银企对接会",
-        organiser=departments["D-JXJ"], held_on=today + dt.timedelta(days=-10),
-        place="区金融服务中心", invited=enterprises[40:46],
+        actor=officer,
+        kind="financing",
+        title="知识产权质押融资政银企对接会",
+        organiser=departments["D-JXJ"],
+        held_on=today + dt.timedelta(days=-10),
+        place="区金融服务中心",
+        invited=enterprises[40:46],
     )
     for e, bank, asked, granted in (
         (enterprises[40], "广安农商银行", "500", "300"),
         (enterprises[41], "建设银行广安分行", "800", "800"),
         (enterprises[42], "广安农商银行", "200", None),
     ):
-        services.record_outcome(financing, e, actor=officer, kind="loan_requested", bank=bank,
-                                amount=Decimal(asked))
+        services.record_outcome(
+            financing, e, actor=officer, kind="loan_requested", bank=bank, amount=Decimal(asked)
+        )
         if granted:
-            services.record_outcome(financing, e, actor=officer, kind="loan_granted", bank=bank,
-                                    amount=Decimal(granted))
+            services.record_outcome(
+                financing, e, actor=officer, kind="loan_granted", bank=bank, amount=Decimal(granted)
+            )
     legal = services.create_activity(
-        actor=officer, kind="legal", title="民营企业“法治体检”进园区", organiser=district,
-        held_on=today + dt.timedelta(days=-3), place="协兴园区",
+        actor=officer,
+        kind="legal",
+        title="民营企业“法治体检”进园区",
+        organiser=district,
+        held_on=today + dt.timedelta(days=-3),
+        place="协兴园区",
     )
     services.record_outcome(legal, enterprises[43], actor=officer, kind="legal_found", count=3)
     services.record_outcome(legal, enterprises[43], actor=officer, kind="legal_resolved", count=2)
-    services.record_outcome(legal, enterprises[44], actor=officer, kind="contract_reviewed",
-                            count=5)
+    services.record_outcome(
+        legal, enterprises[44], actor=officer, kind="contract_reviewed", count=5
+    )
     services.create_activity(
-        actor=officer, kind="briefing", title="2026 年惠企政策宣讲会", organiser=district,
-        held_on=today + dt.timedelta(days=7), place="区政务服务中心", invited=enterprises[:8],
+        actor=officer,
+        kind="briefing",
+        title="2026 年惠企政策宣讲会",
+        organiser=district,
+        held_on=today + dt.timedelta(days=7),
+        place="区政务服务中心",
+        invited=enterprises[:8],
     )

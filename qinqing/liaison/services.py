@@ -338,7 +338,9 @@ def register_difficulty(difficulty: Difficulty, *, actor: User) -> Difficulty:
             name, phone = cadre.display_name, cadre.phone or enterprise.contact_phone
         if not phone:
             raise ValidationError(
-                {"requester_phone": "没有可用的联系电话：请在账号中填写手机号，或在企业库登记企业联系电话。"}
+                {
+                    "requester_phone": "没有可用的联系电话：请在账号中填写手机号，或在企业库登记企业联系电话。"
+                }
             )
         appeal, _ = register_appeal(
             actor=actor,

@@ -255,9 +255,7 @@ def checkin_message(check: CheckIn, radius_m: int) -> str:
     return f"{when} {label}已记录，但{where}，超出 {radius_m} 米范围，已标记并报督查组核实。"
 
 
-def write_note(
-    stay: Stay, *, actor: User, text: str, day: dt.date | None = None
-) -> DailyNote:
+def write_note(stay: Stay, *, actor: User, text: str, day: dt.date | None = None) -> DailyNote:
     require(stay.cadre_id == actor.pk, actor, "own_stay", stay=stay.pk)
     text = clean_text(text, "text", "工作动态", max_length=2000)
     today = day or timezone.localdate()

@@ -23,14 +23,20 @@ def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def cadre(district: District) -> User:
-    return make_user("cadre", role=Role.CADRE, org=district.dept, full_name="刘驻企",
-                     phone="13800000001")
+    return make_user(
+        "cadre", role=Role.CADRE, org=district.dept, full_name="刘驻企", phone="13800000001"
+    )
 
 
 @pytest.fixture
 def other_cadre(district: District) -> User:
-    return make_user("other_cadre", role=Role.CADRE, org=district.other_dept,
-                     full_name="吴干部", phone="13800000002")
+    return make_user(
+        "other_cadre",
+        role=Role.CADRE,
+        org=district.other_dept,
+        full_name="吴干部",
+        phone="13800000002",
+    )
 
 
 @pytest.fixture
@@ -48,25 +54,40 @@ def today() -> dt.date:
 @pytest.fixture
 def open_round(supervisor: User, today: dt.date) -> Round:
     round_ = stationing.create_round(
-        actor=supervisor, name="第一批", starts_on=today - dt.timedelta(days=20),
-        ends_on=today + dt.timedelta(days=20), radius_m=500,
+        actor=supervisor,
+        name="第一批",
+        starts_on=today - dt.timedelta(days=20),
+        ends_on=today + dt.timedelta(days=20),
+        radius_m=500,
     )
     return stationing.open_round(round_, actor=supervisor)
 
 
 @pytest.fixture
-def stay(open_round: Round, supervisor: User, cadre: User, located_a: Enterprise,
-         today: dt.date) -> Stay:
-    return stationing.plan_stay(open_round, actor=supervisor, cadre=cadre, enterprise=located_a,
-                                starts_on=today - dt.timedelta(days=3))
+def stay(
+    open_round: Round, supervisor: User, cadre: User, located_a: Enterprise, today: dt.date
+) -> Stay:
+    return stationing.plan_stay(
+        open_round,
+        actor=supervisor,
+        cadre=cadre,
+        enterprise=located_a,
+        starts_on=today - dt.timedelta(days=3),
+    )
 
 
 @pytest.fixture
-def finished_stay(open_round: Round, supervisor: User, other_cadre: User, located_a: Enterprise,
-                  today: dt.date) -> Stay:
+def finished_stay(
+    open_round: Round, supervisor: User, other_cadre: User, located_a: Enterprise, today: dt.date
+) -> Stay:
     """A stay whose last day is today: the enterprise may score it."""
-    return stationing.plan_stay(open_round, actor=supervisor, cadre=other_cadre,
-                                enterprise=located_a, starts_on=today - dt.timedelta(days=13))
+    return stationing.plan_stay(
+        open_round,
+        actor=supervisor,
+        cadre=other_cadre,
+        enterprise=located_a,
+        starts_on=today - dt.timedelta(days=13),
+    )
 
 
 def close_appeal_through_the_loop(appeal, *, office, department, handler, solved=True):  # type: ignore[no-untyped-def]
@@ -77,6 +98,7 @@ def close_appeal_through_the_loop(appeal, *, office, department, handler, solved
     appeals.acknowledge_appeal(appeal, actor=handler)
     appeals.record_contact(appeal, actor=handler, method="phone", person="王总")
     appeals.reply_appeal(appeal, actor=handler, result="solved", text="已协调解决")
-    appeals.call_back_appeal(appeal, actor=office, solved=solved,
-                             rating="satisfied" if solved else "unsatisfied")
+    appeals.call_back_appeal(
+        appeal, actor=office, solved=solved, rating="satisfied" if solved else "unsatisfied"
+    )
     return appeals.close_appeal(appeal, actor=office)

@@ -82,10 +82,12 @@ def test_check_in_at_an_enterprise_without_location_is_flagged(stay, cadre):
 
 
 def test_no_check_in_before_the_round_is_opened(supervisor, cadre, located_a, today):
-    round_ = stationing.create_round(actor=supervisor, name="筹备中", starts_on=today,
-                                     ends_on=today + dt.timedelta(days=30))
-    stay = stationing.plan_stay(round_, actor=supervisor, cadre=cadre, enterprise=located_a,
-                                starts_on=today)
+    round_ = stationing.create_round(
+        actor=supervisor, name="筹备中", starts_on=today, ends_on=today + dt.timedelta(days=30)
+    )
+    stay = stationing.plan_stay(
+        round_, actor=supervisor, cadre=cadre, enterprise=located_a, starts_on=today
+    )
     with pytest.raises(ValidationError, match="不在进行中"):
         stationing.check_in(stay, actor=cadre, kind="in", lat=A_LAT, lng=A_LNG)
 

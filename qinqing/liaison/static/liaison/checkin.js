@@ -28,7 +28,7 @@
             credentials: "same-origin"
           }).then(function (r) { return r.json(); }).then(function (data) {
             show(data.ok ? (data.flagged ? "warn" : "ok") : "bad", data.message);
-            if (data.ok) { setTimeout(function () { window.location.reload(); }, 2500); }
+            if (data.ok) { button.style.display = "none"; setTimeout(function () { window.location.reload(); }, 4000); }
             else { button.disabled = false; }
           }).catch(function () {
             show("bad", "网络异常，打卡未完成，请重试。");
