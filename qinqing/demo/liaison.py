@@ -79,6 +79,8 @@ def seed_liaison() -> int:
     departments = {o.code: o for o in Organisation.objects.filter(code__startswith="D-")}
     cadres = [_user(u, n, departments[code]) for u, n, code in CADRES]
     enterprises = list(Enterprise.objects.order_by("uscc")[:60])
+    if len(enterprises) < 40:
+        return 0  # too small a district for a round (seed_demo --enterprises below 40)
     _locate(enterprises, rng)
     for e in enterprises[:36]:
         record_qualification(
@@ -318,12 +320,12 @@ def _seed_activities(
         organiser=departments["D-JXJ"],
         held_on=today + dt.timedelta(days=-10),
         place="区金融服务中心",
-        invited=enterprises[40:46],
+        invited=enterprises[-6:],
     )
     for e, bank, asked, granted in (
-        (enterprises[40], "广安农商银行", "500", "300"),
-        (enterprises[41], "建设银行广安分行", "800", "800"),
-        (enterprises[42], "广安农商银行", "200", None),
+        (enterprises[-6], "广安农商银行", "500", "300"),
+        (enterprises[-5], "建设银行广安分行", "800", "800"),
+        (enterprises[-4], "广安农商银行", "200", None),
     ):
         services.record_outcome(
             financing, e, actor=officer, kind="loan_requested", bank=bank, amount=Decimal(asked)
@@ -340,10 +342,10 @@ def _seed_activities(
         held_on=today + dt.timedelta(days=-3),
         place="协兴园区",
     )
-    services.record_outcome(legal, enterprises[43], actor=officer, kind="legal_found", count=3)
-    services.record_outcome(legal, enterprises[43], actor=officer, kind="legal_resolved", count=2)
+    services.record_outcome(legal, enterprises[-3], actor=officer, kind="legal_found", count=3)
+    services.record_outcome(legal, enterprises[-3], actor=officer, kind="legal_resolved", count=2)
     services.record_outcome(
-        legal, enterprises[44], actor=officer, kind="contract_reviewed", count=5
+        legal, enterprises[-2], actor=officer, kind="contract_reviewed", count=5
     )
     services.create_activity(
         actor=officer,
