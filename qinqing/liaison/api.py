@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 
 from qinqing.accounts.models import Organisation, User
 from qinqing.accounts.permissions import ensure
@@ -137,7 +137,7 @@ def list_assignments(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/assignments", response={201: LiaisonRead}, summary="Assign a liaison")
-def create_assignment(request: HttpRequest, payload: LiaisonCreate) -> tuple[int, dict[str, Any]]:
+def create_assignment(request: HttpRequest, payload: LiaisonCreate) -> Status:
     enterprise = get_object_or_404(Enterprise, pk=payload.enterprise_id)
     cadre = get_object_or_404(User, pk=payload.cadre_id) if payload.cadre_id else None
     org = (
@@ -154,7 +154,7 @@ def create_assignment(request: HttpRequest, payload: LiaisonCreate) -> tuple[int
         starts_on=payload.starts_on,
         ends_on=payload.ends_on,
     )
-    return 201, _liaison_read(item)
+    return Status(201, _liaison_read(item))
 
 
 @router.get("/coverage", response=FiguresRead, summary="Coverage of a pool (q:<kind> or p:<id>)")
@@ -190,7 +190,7 @@ def list_visits(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/visits", response={201: VisitRead}, summary="Record a visit")
-def create_visit(request: HttpRequest, payload: VisitCreate) -> tuple[int, dict[str, Any]]:
+def create_visit(request: HttpRequest, payload: VisitCreate) -> Status:
     _staff(request)
     enterprise = _enterprise(request, payload.enterprise_id)
     visit = services.record_visit(
@@ -200,7 +200,7 @@ def create_visit(request: HttpRequest, payload: VisitCreate) -> tuple[int, dict[
         people_met=payload.people_met,
         discussion=payload.discussion,
     )
-    return 201, _visit_read(visit)
+    return Status(201, _visit_read(visit))
 
 
 @router.get("/visits/{visit_id}", response=VisitRead)
@@ -213,9 +213,7 @@ def get_visit(request: HttpRequest, visit_id: int) -> dict[str, Any]:
     response={201: DifficultyRead},
     summary="Raise a difficulty found on the visit (becomes an appeal)",
 )
-def visit_difficulty(
-    request: HttpRequest, visit_id: int, payload: DifficultyCreate
-) -> tuple[int, dict[str, Any]]:
+def visit_difficulty(request: HttpRequest, visit_id: int, payload: DifficultyCreate) -> Status:
     visit = selectors.access_visit(request.user, visit_id)
     d = services.raise_difficulty(
         visit.enterprise,
@@ -225,7 +223,7 @@ def visit_difficulty(
         description=payload.description,
         money=payload.money,
     )
-    return 201, _difficulty_read(d)
+    return Status(201, _difficulty_read(d))
 
 
 # --- 四帮一体验 ------------------------------------------------------------------------------
@@ -235,8 +233,8 @@ def list_rounds(request: HttpRequest) -> list[Any]:
 
 
 @router.post("/rounds", response={201: RoundRead})
-def create_round(request: HttpRequest, payload: RoundCreate) -> tuple[int, Any]:
-    return 201, stationing.create_round(actor=request.user, **payload.dict())
+def create_round(request: HttpRequest, payload: RoundCreate) -> Status:
+    return Status(201, stationing.create_round(actor=request.user, **payload.dict()))
 
 
 @router.post("/rounds/{round_id}/open", response=RoundRead)
@@ -267,7 +265,7 @@ def round_report(request: HttpRequest, round_id: int) -> dict[str, Any]:
 
 
 @router.post("/rounds/{round_id}/stays", response={201: StayRead})
-def plan_stay(request: HttpRequest, round_id: int, payload: StayCreate) -> tuple[int, Any]:
+def plan_stay(request: HttpRequest, round_id: int, payload: StayCreate) -> Status:
     round_ = selectors.access_round(request.user, round_id)
     stay = stationing.plan_stay(
         round_,
@@ -277,7 +275,7 @@ def plan_stay(request: HttpRequest, round_id: int, payload: StayCreate) -> tuple
         starts_on=payload.starts_on,
         days=payload.days,
     )
-    return 201, _stay_read(stay)
+    return Status(201, _stay_read(stay))
 
 
 @router.post(
@@ -314,7 +312,7 @@ def get_stay(request: HttpRequest, stay_id: int) -> dict[str, Any]:
     response={201: CheckInRead},
     summary="Check in or out (kind in/out) with the device's location",
 )
-def check_in(request: HttpRequest, stay_id: int, payload: CheckInCreate) -> tuple[int, Any]:
+def check_in(request: HttpRequest, stay_id: int, payload: CheckInCreate) -> Status:
     stay = selectors.access_stay(request.user, stay_id)
     check = stationing.check_in(
         stay,
@@ -324,21 +322,24 @@ def check_in(request: HttpRequest, stay_id: int, payload: CheckInCreate) -> tupl
         lng=payload.lng,
         accuracy=payload.accuracy,
     )
-    return 201, {
-        "id": check.pk,
-        "day": check.day,
-        "kind": check.kind,
-        "distance_m": check.distance_m,
-        "in_range": check.in_range,
-        "message": stationing.checkin_message(check, stay.round.radius_m),
-    }
+    return Status(
+        201,
+        {
+            "id": check.pk,
+            "day": check.day,
+            "kind": check.kind,
+            "distance_m": check.distance_m,
+            "in_range": check.in_range,
+            "message": stationing.checkin_message(check, stay.round.radius_m),
+        },
+    )
 
 
 @router.post("/stays/{stay_id}/notes", response={201: NoteCreate})
-def write_note(request: HttpRequest, stay_id: int, payload: NoteCreate) -> tuple[int, Any]:
+def write_note(request: HttpRequest, stay_id: int, payload: NoteCreate) -> Status:
     stay = selectors.access_stay(request.user, stay_id)
     note = stationing.write_note(stay, actor=request.user, text=payload.text)
-    return 201, {"text": note.text}
+    return Status(201, {"text": note.text})
 
 
 @router.get("/stays/{stay_id}/checklist", response=list[TaskRead], summary="The 五个一 checklist")
@@ -356,9 +357,7 @@ def get_checklist(request: HttpRequest, stay_id: int) -> list[dict[str, Any]]:
 
 
 @router.post("/stays/{stay_id}/evidence", response={201: list[TaskRead]})
-def record_evidence(
-    request: HttpRequest, stay_id: int, payload: EvidenceCreate
-) -> tuple[int, list[dict[str, Any]]]:
+def record_evidence(request: HttpRequest, stay_id: int, payload: EvidenceCreate) -> Status:
     stay = selectors.access_stay(request.user, stay_id)
     stationing.record_evidence(
         stay,
@@ -373,13 +372,11 @@ def record_evidence(
         if payload.push_id
         else None,
     )
-    return 201, get_checklist(request, stay_id)
+    return Status(201, get_checklist(request, stay_id))
 
 
 @router.post("/stays/{stay_id}/difficulties", response={201: DifficultyRead})
-def stay_difficulty(
-    request: HttpRequest, stay_id: int, payload: DifficultyCreate
-) -> tuple[int, dict[str, Any]]:
+def stay_difficulty(request: HttpRequest, stay_id: int, payload: DifficultyCreate) -> Status:
     stay = selectors.access_stay(request.user, stay_id)
     d = services.raise_difficulty(
         stay.enterprise,
@@ -390,7 +387,7 @@ def stay_difficulty(
         money=payload.money,
     )
     stationing.record_evidence(stay, actor=request.user, task="problem", difficulty=d)
-    return 201, _difficulty_read(d)
+    return Status(201, _difficulty_read(d))
 
 
 @router.post(
@@ -398,17 +395,20 @@ def stay_difficulty(
     response={201: ScoreRead},
     summary="The host enterprise scores its cadre (once)",
 )
-def score_stay(request: HttpRequest, stay_id: int, payload: ScoreCreate) -> tuple[int, Any]:
+def score_stay(request: HttpRequest, stay_id: int, payload: ScoreCreate) -> Status:
     stay = selectors.access_stay(request.user, stay_id)
     score = stationing.score_stay(
         stay, actor=request.user, items=payload.items, comment=payload.comment
     )
-    return 201, {
-        "stay_id": stay.pk,
-        "total": score.total,
-        "items": score.items,
-        "rating_id": score.rating_id,
-    }
+    return Status(
+        201,
+        {
+            "stay_id": stay.pk,
+            "total": score.total,
+            "items": score.items,
+            "rating_id": score.rating_id,
+        },
+    )
 
 
 @router.get("/requests", response=list[RequestRead])
@@ -417,7 +417,7 @@ def list_requests(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/requests", response={201: RequestRead}, summary="加期 or 要人")
-def file_request(request: HttpRequest, payload: RequestCreate) -> tuple[int, dict[str, Any]]:
+def file_request(request: HttpRequest, payload: RequestCreate) -> Status:
     round_ = selectors.access_round(request.user, payload.round_id)
     stay = (
         selectors.stays_visible_to(request.user).filter(pk=payload.stay_id).first()
@@ -433,7 +433,7 @@ def file_request(request: HttpRequest, payload: RequestCreate) -> tuple[int, dic
         cadre_name=payload.cadre_name,
         days=payload.days,
     )
-    return 201, _request_read(r)
+    return Status(201, _request_read(r))
 
 
 @router.post("/requests/{request_id}/decision", response=RequestRead)
@@ -453,7 +453,7 @@ def list_activities(request: HttpRequest) -> list[Any]:
 
 
 @router.post("/activities", response={201: ActivityRead})
-def create_activity(request: HttpRequest, payload: ActivityCreate) -> tuple[int, Any]:
+def create_activity(request: HttpRequest, payload: ActivityCreate) -> Status:
     activity = services.create_activity(
         actor=request.user,
         kind=payload.kind,
@@ -466,23 +466,19 @@ def create_activity(request: HttpRequest, payload: ActivityCreate) -> tuple[int,
         else None,
         invited=list(Enterprise.objects.filter(pk__in=payload.invited_ids[:500])),
     )
-    return 201, activity
+    return Status(201, activity)
 
 
 @router.post("/activities/{activity_id}/signup", response={201: dict[str, int]})
-def sign_up(
-    request: HttpRequest, activity_id: int, enterprise_id: int | None = None
-) -> tuple[int, dict[str, int]]:
+def sign_up(request: HttpRequest, activity_id: int, enterprise_id: int | None = None) -> Status:
     activity = selectors.access_activity(request.user, activity_id)
     enterprise = get_object_or_404(Enterprise, pk=enterprise_id) if enterprise_id else None
     p = services.sign_up(activity, actor=request.user, enterprise=enterprise)
-    return 201, {"activity_id": activity.pk, "enterprise_id": p.enterprise_id}
+    return Status(201, {"activity_id": activity.pk, "enterprise_id": p.enterprise_id})
 
 
 @router.post("/activities/{activity_id}/outcomes", response={201: dict[str, int]})
-def record_outcome(
-    request: HttpRequest, activity_id: int, payload: OutcomeCreate
-) -> tuple[int, dict[str, int]]:
+def record_outcome(request: HttpRequest, activity_id: int, payload: OutcomeCreate) -> Status:
     activity = selectors.access_activity(request.user, activity_id)
     o = services.record_outcome(
         activity,
@@ -493,13 +489,13 @@ def record_outcome(
         amount=payload.amount,
         count=payload.count,
     )
-    return 201, {"id": o.pk}
+    return Status(201, {"id": o.pk})
 
 
 @router.post("/activities/{activity_id}/difficulties", response={201: DifficultyRead})
 def activity_difficulty(
     request: HttpRequest, activity_id: int, enterprise_id: int, payload: DifficultyCreate
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     activity = selectors.access_activity(request.user, activity_id)
     d = services.raise_difficulty(
         get_object_or_404(Enterprise, pk=enterprise_id),
@@ -509,7 +505,7 @@ def activity_difficulty(
         description=payload.description,
         money=payload.money,
     )
-    return 201, _difficulty_read(d)
+    return Status(201, _difficulty_read(d))
 
 
 @router.get(

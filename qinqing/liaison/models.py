@@ -27,13 +27,26 @@ class Liaison(TimeStampedModel):  # 包联关系
     period. Active on a day when starts_on <= day and (ends_on is empty or day <= ends_on)."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enterprise"),
     )
     cadre = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="liaisons"
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="liaisons",
+        verbose_name=_("cadre"),
     )
     organisation = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=12, choices=LiaisonRole.choices)
     starts_on = models.DateField(_("from"))
@@ -59,11 +72,16 @@ class Liaison(TimeStampedModel):  # 包联关系
 
 class ServiceTeam(TimeStampedModel):  # 服务小组 (一企一策)
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enterprise"),
     )
     name = models.CharField(_("name"), max_length=100)
     plan = models.TextField(_("plan"), blank=True)  # 一企一策
-    lead = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    lead = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("team lead")
+    )
     members = models.ManyToManyField(USER, blank=True, related_name="service_teams")
 
     class Meta:
@@ -92,9 +110,14 @@ class Milestone(models.Model):
 
 class Visit(TimeStampedModel):  # 走访
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enterprise"),
     )
-    cadre = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="liaison_visits")
+    cadre = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="liaison_visits", verbose_name=_("cadre")
+    )
     visited_on = models.DateField(_("visit date"))
     people_met = models.CharField(_("people met"), max_length=200)
     discussion = models.TextField(_("what was discussed"))
@@ -157,13 +180,23 @@ class Round(TimeStampedModel):  # 四帮一体验 批次
 
 
 class Stay(TimeStampedModel):  # 驻企: one cadre at one enterprise for (usually) two weeks
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="stays")
-    cadre = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="stays")
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="stays", verbose_name=_("stationing round")
+    )
+    cadre = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="stays", verbose_name=_("cadre")
+    )
     department = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
     )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enterprise"),
     )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
@@ -228,7 +261,10 @@ class Difficulty(TimeStampedModel):  # 困难问题: found on a visit, a stay or
     has registered it; until then the difficulty waits for an intake operator."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enterprise"),
     )
     raised_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     visit = models.ForeignKey(
@@ -260,7 +296,10 @@ class Difficulty(TimeStampedModel):  # 困难问题: found on a visit, a stay or
 
 class PolicyPush(models.Model):  # 政策对接: an item brought to the enterprise in person
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enterprise"),
     )
     item = models.ForeignKey("policies.PolicyItem", on_delete=models.PROTECT, related_name="+")
     pushed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -391,7 +430,10 @@ class RequestStatus(models.TextChoices):
 class StayRequest(TimeStampedModel):  # 加期 / 要人
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="requests")
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enterprise"),
     )
     kind = models.CharField(_("kind"), max_length=6, choices=RequestKind.choices)
     stay = models.ForeignKey(Stay, null=True, blank=True, on_delete=models.PROTECT)
@@ -430,7 +472,10 @@ class ActivitySeries(TimeStampedModel):  # 系列 ("面对面·周周见")
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("type"), max_length=10, choices=ActivityKind.choices)
     organiser = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organiser"),
     )
 
     class Meta:
@@ -444,12 +489,20 @@ class ActivitySeries(TimeStampedModel):  # 系列 ("面对面·周周见")
 
 class Activity(TimeStampedModel):  # 政企活动
     series = models.ForeignKey(
-        ActivitySeries, null=True, blank=True, on_delete=models.PROTECT, related_name="activities"
+        ActivitySeries,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("activity series"),
     )
     kind = models.CharField(_("type"), max_length=10, choices=ActivityKind.choices)
     title = models.CharField(_("title"), max_length=200)
     organiser = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organiser"),
     )
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -467,7 +520,10 @@ class Activity(TimeStampedModel):  # 政企活动
 class Participation(models.Model):  # 邀请 / 报名 / 出席
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="participants")
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enterprise"),
     )
     invited = models.BooleanField(_("invited"), default=False)
     signed_up_by = models.ForeignKey(
@@ -496,7 +552,10 @@ class OutcomeKind(models.TextChoices):
 class Outcome(models.Model):  # 活动成果
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="outcomes")
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enterprise"),
     )
     kind = models.CharField(_("outcome"), max_length=18, choices=OutcomeKind.choices)
     bank = models.CharField(_("bank or counterpart"), max_length=100, blank=True)
@@ -515,7 +574,7 @@ class Outcome(models.Model):  # 活动成果
 
 
 class LiaisonEvent(EventBase):  # one timeline for liaison records
-    subject = models.CharField(max_length=40, db_index=True)  # "stay:12", "round:3"
+    subject = models.CharField(_("record"), max_length=40, db_index=True)  # "stay:12"
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
