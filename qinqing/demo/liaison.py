@@ -88,7 +88,7 @@ def seed_liaison() -> int:
             actor=officer,
             kind=QualificationKind.ABOVE_SCALE,
             valid_from=dt.date(2024, 1, 1),
-            certificate_no="demo",
+            certificate_no="统计局规上名录",
         )
     for e in enterprises[:10:2]:
         record_qualification(
@@ -96,7 +96,7 @@ def seed_liaison() -> int:
             actor=officer,
             kind=QualificationKind.SRDI,
             valid_from=dt.date(2025, 3, 1),
-            certificate_no="demo",
+            certificate_no="川经信〔2025〕",
         )
 
     # 包联: the leader and the cadres look after 28 of the 36 规上 enterprises
