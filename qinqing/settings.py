@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "qinqing.policies",
     "qinqing.catalog",
     "qinqing.ratings",
+    "qinqing.liaison",
     "qinqing.assessment",
     "qinqing.analytics",
     "qinqing.demo",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("analytics/", include("qinqing.analytics.urls")),
     path("policies/", include("qinqing.policies.urls")),
     path("catalog/", include("qinqing.catalog.urls")),
+    path("liaison/", include("qinqing.liaison.urls")),
     path("", include("qinqing.accounts.urls")),
 ]
 

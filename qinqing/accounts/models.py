@@ -119,6 +119,7 @@ class Role(models.TextChoices):
     POLICY_OFFICER = "policy", _("Policy officer")  # 政策专员
     ADMIN = "admin", _("Administrator")  # 管理员
     ENTERPRISE = "enterprise", _("Enterprise user")  # 企业用户
+    CADRE = "cadre", _("Liaison cadre")  # 包联 / 驻企干部
 
 
 STAFF_ROLES = frozenset(Role) - {Role.ENTERPRISE}

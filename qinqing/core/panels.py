@@ -1,37 +1,47 @@
-"""Sections of the enterprise page (一企一档) that other apps register at start-up, so
-the enterprises app shows them without importing those apps.
+"""Sections other apps add to an enterprise's page (一企一档), registered at start-up
+(AppConfig.ready), so that enterprises shows them without importing those apps.
 
-    register_enterprise_panel(template, order=100, context=fn)
-    fn(user, enterprise) -> template variables, or None to hide the panel for this user
+    register_enterprise_panel(template, context, order=100)
+    context(user, enterprise) -> dict of template variables, or None to hide the panel
+
+The template receives the variables themselves and, as `panel`, the whole dict.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+logger = logging.getLogger("qinqing.core")
 
 PanelContext = Callable[[Any, Any], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
-class Panel:
+class EnterprisePanel:
     template: str
-    order: int
     context: PanelContext
+    order: int = 100
 
 
-_PANELS: list[Panel] = []
+_PANELS: list[EnterprisePanel] = []
 
 
-def register_enterprise_panel(template: str, *, order: int = 100, context: PanelContext) -> None:
+def register_enterprise_panel(template: str, context: PanelContext, order: int = 100) -> None:
     if all(p.template != template for p in _PANELS):
-        _PANELS.append(Panel(template, order, context))
+        _PANELS.append(EnterprisePanel(template, context, order))
 
 
-def enterprise_panels(user: Any, enterprise: Any) -> list[tuple[str, dict[str, Any]]]:
-    """(template, variables) of every panel this user may see, in order."""
+def panels_for(user: Any, enterprise: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(template, context) of every panel this user may see; a failing panel is logged
+    and left out so that the enterprise's page never breaks because of it."""
     shown = []
     for panel in sorted(_PANELS, key=lambda p: p.order):
-        variables = panel.context(user, enterprise)
-        if variables is not None:
-            shown.append((panel.template, variables))
+        try:
+            context = panel.context(user, enterprise)
+        except Exception:
+            logger.exception("enterprise panel %s failed", panel.template)
+            continue
+        if context is not None:
+            shown.append((panel.template, context))
     return shown

@@ -101,6 +101,9 @@ class Enterprise(TimeStampedModel):  # 企业
     tags = models.ManyToManyField(
         "Tag", blank=True, related_name="enterprises", verbose_name=_("tags")
     )
+    # The registered location (WGS-84), for stationed cadres' check-ins.
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qinqing.accounts.permissions import deny, enterprise_uscc
-from qinqing.core.panels import enterprise_panels
 from qinqing.enterprises import exports, services
 from qinqing.enterprises.forms import (
     CorrectionForm,
@@ -187,7 +186,6 @@ def detail(request: HttpRequest, uscc: str) -> HttpResponse:
         else None,
         "appeal_url": appeal_intake_url(enterprise.uscc) if staff else "",
         "size_labels": dict(SizeClass.choices),
-        "panels": enterprise_panels(request.user, enterprise),
     }
     return render(request, "enterprises/detail.html", context)
 

@@ -24,6 +24,7 @@ class ServiceKind(models.TextChoices):
     ONLINE = "online", _("Online matter")  # 网上办事
     POLICY = "policy", _("Policy application")  # 政策申报
     OBSERVATION = "observation", _("Observer experience")  # 监督员体验
+    STATIONING = "stationing", _("Stationed cadre")  # 驻企服务 (四帮一体验)
 
 
 class Channel(models.TextChoices):  # 评价渠道

@@ -77,7 +77,11 @@ def the_people_and_enterprises_of_the_district() -> None:
 
 
 def the_history_has_every_stage_of_the_loop() -> None:
-    assert Appeal.objects.count() == 90
+    # the liaison demo adds the appeals its cadres and activities raised on top of the 90
+    from qinqing.liaison.models import Difficulty
+
+    raised = Difficulty.objects.filter(appeal__isnull=False).values("appeal_id")
+    assert Appeal.objects.exclude(pk__in=raised).count() == 90
     statuses = set(Appeal.objects.values_list("status", flat=True))
     assert Status.CLOSED in statuses
     assert statuses & {Status.DISPATCHED, Status.HANDLING, Status.REPLIED}  # still open
