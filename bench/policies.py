@@ -1,8 +1,13 @@
 """Policy matching benchmark: N enterprises × M rule items on PostgreSQL.
 
 Run from the project root: `python bench/policies.py` (options: --enterprises 1000000
---items 1000 --reload). It creates and migrates its own database (DATABASE_URL, default
-postgres://postgres@127.0.0.1:5432/qq_bench_policies), loads synthetic enterprises with
+--items 1000 --reload --mode memory|full|both). The in-memory mode (the default; no
+database) evaluates the rules over a synthetic fact frame three ways, in one run: the
+matcher (`matching.evaluate_all`), OpenFisca-Core (the optional `bench` extra; `n/a`
+when it is not installed) and plain Polars (bench/policy_refs.py says how each is
+built), and prints the ratios; the matcher's outcomes are checked against OpenFisca's.
+The full mode creates and migrates its own database (DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/qinqing_bench_policies), loads synthetic enterprises with
 three years of facts (statistics source, plus a tax source for 10% of them, about 2% of
 figures missing) and qualifications, all with COPY, and M published items whose rules
 are drawn from the shapes of the 13 Hangzhou programmes (prefixes, size, qualification,
@@ -27,7 +32,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qq_bench_policies"
+sys.path.insert(0, str(PROJECT_ROOT / "bench"))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qinqing_bench_policies"
 
 
 def prepare_database(url: str) -> None:
@@ -404,13 +410,79 @@ def load_items(m: int, seed: int) -> None:
         PolicyItem.objects.bulk_update(items, ["current_rule"], batch_size=1000)
 
 
+def in_memory(n: int, m: int, seed: int) -> None:
+    """The matcher, OpenFisca-Core and plain Polars over the same rules and facts."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinqing.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("QINQING_VAR_DIR", str(PROJECT_ROOT / "var" / "bench-policies"))
+    import django
+
+    django.setup()
+    import numpy as np
+    import polars as pl
+    from policy_refs import openfisca_run, plain_polars, synthetic_frame
+
+    from qinqing.policies.matching import Compiled, evaluate_all
+    from qinqing.policies.rules import Benefit, parse
+
+    rng = random.Random(seed)
+    trees = [random_rule(rng, i) for i in range(m)]
+    items = [
+        Compiled(i + 1, i + 1, parse(tree, own_item=i + 1), Benefit("fixed", amount=10.0))
+        for i, tree in enumerate(trees)
+    ]
+    quals = {need.column: need.name for c in items for need in c.needs() if need.kind == "qual"}
+    frame = synthetic_frame(n, seed, quals)
+    print(f"enterprises: {n} rows")
+    print(f"items: {m} rules")
+
+    def best_of(function, runs: int = 3):  # type: ignore[no-untyped-def]
+        times, result = [], None
+        for _ in range(runs):
+            gc.collect()
+            t0 = time.perf_counter()
+            result = function()
+            times.append(time.perf_counter() - t0)
+        return sorted(times)[len(times) // 2], result
+
+    engine_time, engine = best_of(lambda: evaluate_all(frame, items))
+    plain_time, _plain = best_of(lambda: plain_polars(frame, items))
+    print(f"matcher_eval: {engine_time:.3f} s")
+    print(f"plain_polars_eval: {plain_time:.3f} s")
+    print(f"matcher_vs_plain_polars_ratio: {engine_time / plain_time:.2f} x")
+    print(f"results: {engine.height} pairs (E/A/U)")
+    openfisca = openfisca_run(frame, trees)
+    if openfisca is None:
+        print("openfisca_eval: n/a (OpenFisca-Core not installed: pip install -e '.[bench]')")
+        print("matcher_vs_openfisca_ratio: n/a")
+        return
+    openfisca_time, codes = openfisca
+    print(f"openfisca_eval: {openfisca_time:.3f} s")
+    print(f"matcher_vs_openfisca_ratio: {engine_time / openfisca_time:.3f} x")
+    item_index, row_index = np.nonzero(codes)
+    theirs = pl.DataFrame(
+        {
+            "item_id": item_index.astype(np.int64) + 1,
+            "enterprise_id": frame["enterprise_id"].to_numpy()[row_index],
+            "outcome": codes[item_index, row_index].astype(np.uint8),
+        }
+    ).sort("item_id", "enterprise_id")
+    ours = engine.select("item_id", "enterprise_id", "outcome").sort("item_id", "enterprise_id")
+    print(f"openfisca_agrees: {int(ours.equals(theirs))} (1: same outcome for every pair)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--enterprises", type=int, default=1_000_000)
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--reload", action="store_true", help="reload enterprises even if present")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--mode", choices=["memory", "full", "both"], default="memory")
     args = parser.parse_args()
+    if args.mode in ("memory", "both"):
+        in_memory(args.enterprises, args.items, args.seed)
+    if args.mode == "memory":
+        return
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgres"):
         sys.exit("bench/policies.py needs PostgreSQL (DATABASE_URL=postgres://...)")

@@ -203,7 +203,13 @@ def match(
     needs: set[Need] = set()
     for compiled in items:
         needs |= compiled.needs()
-    frame = fact_frame(needs, enterprise_ids)
+    return evaluate_all(fact_frame(needs, enterprise_ids), items, progress)
+
+
+def evaluate_all(
+    frame: pl.DataFrame, items: Sequence[Compiled], progress: Any = None
+) -> pl.DataFrame:
+    """Every item over the fact frame: the long E/A/U result of `evaluate_frame`."""
     masks: dict[str, pl.Series] = {}  # scope masks shared by all chunks
     chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
     if not chunks:
