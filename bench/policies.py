@@ -33,6 +33,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(PROJECT_ROOT / "bench"))
+
+from policy_refs import random_rule  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qinqing_bench_policies"
 
 
@@ -262,97 +265,6 @@ def load_enterprises(n: int, seed: int) -> None:
         cursor.execute(
             "ANALYZE enterprises_enterprise, enterprises_yearfact, enterprises_qualification"
         )
-
-
-def random_rule(rng: random.Random, item_no: int) -> dict:
-    on = "2026-06-30"
-    pool = [
-        lambda: {
-            "type": "industry_prefix",
-            "prefixes": [rng.choice("CIMLF") + str(rng.randint(1, 8))],
-        },
-        lambda: {
-            "type": "size_class_in",
-            "values": rng.sample(["large", "medium", "small", "micro"], rng.randint(1, 3)),
-        },
-        lambda: {
-            "type": "qualification",
-            "kind": rng.choice(["high_tech", "tech_centre", "srdi", "tech_sme"]),
-            "on": on,
-        },
-        lambda: {
-            "type": "registration_age",
-            "on": on,
-            "op": rng.choice([">=", "<"]),
-            "years": rng.randint(1, 10),
-        },
-        lambda: {
-            "type": "threshold",
-            "field": rng.choice(["revenue", "employees", "tax_paid", "total_assets"]),
-            "year": 2025,
-            "op": ">=",
-            "value": rng.choice([100, 500, 1000, 2000, 5000, 20000]),
-        },
-        lambda: {
-            "type": "threshold",
-            "label": "专利折算分值",
-            "op": ">=",
-            "value": rng.choice([10, 20, 30]),
-            "terms": [
-                {"field": "invention_patents", "year": 2025, "weight": 5},
-                {"field": "utility_patents", "year": 2025, "weight": 2},
-                {"field": "design_patents", "year": 2025, "weight": 1},
-            ],
-        },
-        lambda: {
-            "type": "ratio",
-            "numerator": "rd_spending",
-            "denominator": "revenue",
-            "years": [2023, 2024, 2025],
-            "op": ">=",
-            "band_year": 2025,
-            "bands": [
-                {"upto": 5000, "value": 5},
-                {"upto": 20000, "value": 4},
-                {"upto": None, "value": 3},
-            ],
-        },
-        lambda: {
-            "type": "ratio",
-            "numerator": "rd_staff",
-            "denominator": "employees",
-            "years": [2025],
-            "op": ">=",
-            "value": rng.choice([10, 15, 20]),
-        },
-        lambda: {
-            "type": "growth",
-            "field": "revenue",
-            "year": 2025,
-            "span": rng.choice([1, 2]),
-            "op": ">=",
-            "value": rng.choice([5, 10, 15]),
-        },
-        lambda: {"type": "tax_credit_in", "values": ["A", "B"]},
-        lambda: {"type": "division_prefix", "prefixes": [f"330106{rng.randint(1, 10):03d}"]},
-    ]
-    # who the item is for (惠及对象), then 2–4 conditions, as in the Hangzhou programmes
-    letter = rng.choice("CIMLFE")
-    scope = rng.choices(
-        [
-            [{"type": "industry_prefix", "prefixes": [letter + str(rng.randint(1, 8))]}],
-            [{"type": "industry_prefix", "prefixes": [letter]}],
-            [
-                {"type": "division_prefix", "prefixes": [f"330106{rng.randint(1, 10):03d}"]},
-                {"type": "size_class_in", "values": rng.sample(["medium", "small", "micro"], 2)},
-            ],
-        ],
-        weights=[4, 3, 3],
-    )[0]
-    clauses = scope + [pick() for pick in rng.sample(pool[2:-1], rng.randint(2, 4))]
-    clauses.append({"type": "flag", "field": "serious_dishonesty", "value": False})
-    clauses.append({"type": "not_awarded", "period": "2025"})
-    return {"all": clauses}
 
 
 def load_items(m: int, seed: int) -> None:

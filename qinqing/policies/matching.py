@@ -11,9 +11,7 @@ tests check against the vectorised path."""
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -26,6 +24,7 @@ from django.utils import timezone
 
 from qinqing.policies.facts import fact_frame, facts_for
 from qinqing.policies.models import MatchResult, Outcome, PolicyItem, PublishStatus, RuleVersion
+from qinqing.policies.plan import Plan
 from qinqing.policies.rules import (
     Benefit,
     ClauseResult,
@@ -209,25 +208,16 @@ def match(
 def evaluate_all(
     frame: pl.DataFrame, items: Sequence[Compiled], progress: Any = None
 ) -> pl.DataFrame:
-    """Every item over the fact frame: the long E/A/U result of `evaluate_frame`."""
-    masks: dict[str, pl.Series] = {}  # scope masks shared by all chunks
-    chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
-    if not chunks:
-        return evaluate_frame(frame, [])
-    parts: list[pl.DataFrame] = [pl.DataFrame()] * len(chunks)
-    done = 0
-    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        futures = {
-            pool.submit(evaluate_frame, frame, chunk, masks=masks): i
-            for i, chunk in enumerate(chunks)
-        }
-        for future in as_completed(futures):
-            i = futures[future]
-            parts[i] = future.result()
-            done += len(chunks[i])
-            if progress is not None:
-                progress(done)
-    return pl.concat(parts)
+    """Every item over the fact frame: the long E/A/U result (plan.py: one plan for all
+    items; an item whose shape the plan does not take goes through `evaluate_frame`).
+    `progress(items done)` as slices finish."""
+    compiled_plan = Plan(items, frame.columns)
+    total = len(items)
+    report = None if progress is None else (lambda share: progress(int(total * share)))
+    parts = [compiled_plan.evaluate(frame, progress=report)]
+    if compiled_plan.fallback:
+        parts.append(evaluate_frame(frame, compiled_plan.fallback))
+    return pl.concat([p.cast(EMPTY_SCHEMA) for p in parts])  # type: ignore[arg-type]
 
 
 def store(
