@@ -52,10 +52,16 @@ class PlannedItem:
 
 
 @dataclass
+class Condition:
+    expr: pl.Expr
+    columns: frozenset[str]
+
+
+@dataclass
 class Group:
-    scope: pl.Expr | None  # rows the items are for (unknown counts as inside)
+    scope: list[str]  # keys of the conditions saying who the items are for
     items: list[PlannedItem] = field(default_factory=list)
-    conditions: dict[str, pl.Expr] = field(default_factory=dict)  # key -> expression
+    conditions: dict[str, Condition] = field(default_factory=dict)  # key -> condition
     columns: set[str] = field(default_factory=set)
 
 
@@ -78,6 +84,7 @@ class Plan:
     def __init__(self, items: Sequence[Compiled], columns: Sequence[str]) -> None:
         present = set(columns)
         self.groups: dict[str, Group] = {}
+        self.scopes: dict[str, Condition] = {}  # every scope condition of every group
         self.fallback: list[Compiled] = []  # shapes the plan does not take (see below)
         for compiled in items:
             tops = compiled.tops
@@ -85,9 +92,13 @@ class Plan:
                 self.fallback.append(compiled)
                 continue
             scope = [t for t, is_scope in zip(tops, compiled.scope, strict=True) if is_scope]
-            scope_expr = pl.all_horizontal([t.expr() for t in scope]) if scope else None
-            key = _key(scope_expr) if scope_expr is not None else ""
-            group = self.groups.setdefault(key, Group(scope_expr))
+            scope_keys = []
+            for top in scope:
+                expr = top.expr()
+                scope_keys.append(_key(expr))
+                columns_of = frozenset(n.column for n in top.needs())
+                self.scopes.setdefault(scope_keys[-1], Condition(expr, columns_of))
+            group = self.groups.setdefault(" & ".join(sorted(scope_keys)), Group(scope_keys))
             places = []
             missing_column = False
             for place, top in enumerate(tops):
@@ -99,8 +110,9 @@ class Plan:
                     break
                 expr = top.expr()
                 condition = _key(expr)
-                group.conditions.setdefault(condition, expr)
-                group.columns |= {n.column for n in top.needs()}
+                needed = frozenset(n.column for n in top.needs())
+                group.conditions.setdefault(condition, Condition(expr, needed))
+                group.columns |= needed
                 places.append((place, condition))
             if missing_column:
                 self.fallback.append(compiled)
@@ -148,45 +160,50 @@ class Plan:
         return pl.concat(parts) if parts else pl.DataFrame(schema=RESULT_SCHEMA)
 
     def _evaluate_slice(self, frame: pl.DataFrame) -> pl.DataFrame:
-        groups = list(self.groups.values())
-        scoped = [(i, g) for i, g in enumerate(groups) if g.scope is not None]
-        masks = frame.select(
-            [g.scope.fill_null(True).alias(f"m{i}") for i, g in scoped]  # type: ignore[union-attr]
-        )
-        parts = []
-        for i, group in enumerate(groups):
-            columns = sorted({"enterprise_id"} | group.columns)
-            rows = frame.select(columns)
-            if group.scope is not None:
-                rows = rows.filter(masks[f"m{i}"])
-            if rows.height:
-                parts.append(self._evaluate_group(group, rows))
-        if not parts:
+        """All text lookups once for the slice, then one lazy query per group, all
+        collected together (Polars runs them in parallel, one call for the slice)."""
+        looked_up = lookups(frame, self._all_conditions())
+        wide = pl.concat([frame, looked_up], how="horizontal") if looked_up.width else frame
+        names = {key: f"k{n}" for n, key in enumerate(looked_up.columns)}
+        wide = wide.rename(names)
+        queries = [self._group_query(group, wide.lazy(), names) for group in self.groups.values()]
+        if not queries:
             return pl.DataFrame(schema=RESULT_SCHEMA)
-        return pl.concat(parts)
+        return pl.concat(pl.collect_all(queries))
 
-    def _evaluate_group(self, group: Group, rows: pl.DataFrame) -> pl.DataFrame:
-        names = {key: f"c{n}" for n, key in enumerate(group.conditions)}
-        codes = rows.select(
+    def _all_conditions(self) -> dict[str, Condition]:
+        conditions = dict(self.scopes)
+        for group in self.groups.values():
+            conditions.update(group.conditions)
+        return conditions
+
+    def _group_query(self, group: Group, wide: pl.LazyFrame, names: dict[str, str]) -> pl.LazyFrame:
+        def value(key: str, condition: Condition) -> pl.Expr:
+            return pl.col(names[key]) if key in names else condition.expr
+
+        rows = wide
+        if group.scope:
+            rows = rows.filter(
+                pl.all_horizontal([value(k, self.scopes[k]) for k in group.scope]).fill_null(True)
+            )
+        codes = {key: f"c{n}" for n, key in enumerate(group.conditions)}
+        computed = [p for p in group.items if p.computed_amount is not None]
+        rows = rows.select(
             "enterprise_id",
             *[
-                (pl.lit(FAIL, dtype=pl.UInt64) - expr.cast(pl.UInt64))
+                (pl.lit(FAIL, dtype=pl.UInt64) - value(key, condition).cast(pl.UInt64))
                 .fill_null(UNKNOWN)
-                .alias(names[key])
-                for key, expr in group.conditions.items()
+                .alias(codes[key])
+                for key, condition in group.conditions.items()
             ],
-            *[
-                p.computed_amount.alias(f"a{p.compiled.item_id}")
-                for p in group.items
-                if p.computed_amount is not None
-            ],
+            *[p.computed_amount.alias(f"a{p.compiled.item_id}") for p in computed],  # type: ignore[union-attr]
         )
-        sums = codes.select(
+        sums = rows.select(
             "enterprise_id",
             *[
                 (
                     pl.sum_horizontal(
-                        [pl.col(names[key]) * (1 + PLACE * place) for place, key in p.places]
+                        [pl.col(codes[key]) * (1 + PLACE * place) for place, key in p.places]
                     )
                     if p.places
                     else pl.lit(0, dtype=pl.UInt64)
@@ -196,12 +213,12 @@ class Plan:
         )
         long = (
             sums.unpivot(index="enterprise_id", variable_name="item_id", value_name="p")
-            .with_columns(pl.col("item_id").cast(pl.Int64))
-            .join(self.item_table, on="item_id", how="left")
             .with_columns(
+                pl.col("item_id").cast(pl.Int64),
                 (pl.col("p") % UNKNOWN).alias("fails"),
                 ((pl.col("p") % PLACE) // UNKNOWN).alias("unknowns"),
             )
+            .join(self.item_table.lazy(), on="item_id", how="left")
             .with_columns(
                 pl.when(pl.col("p") == 0)
                 .then(1)
@@ -215,12 +232,12 @@ class Plan:
             )
             .filter(pl.col("outcome") > 0)
         )
-        computed = [p for p in group.items if p.computed_amount is not None]
         if computed:
-            amounts = codes.select(
-                "enterprise_id", *[f"a{p.compiled.item_id}" for p in computed]
-            ).unpivot(index="enterprise_id", variable_name="item_id", value_name="computed")
-            amounts = amounts.with_columns(pl.col("item_id").str.slice(1).cast(pl.Int64))
+            amounts = (
+                rows.select("enterprise_id", *[f"a{p.compiled.item_id}" for p in computed])
+                .unpivot(index="enterprise_id", variable_name="item_id", value_name="computed")
+                .with_columns(pl.col("item_id").str.slice(1).cast(pl.Int64))
+            )
             long = long.join(amounts, on=["item_id", "enterprise_id"], how="left")
         else:
             long = long.with_columns(pl.lit(None, dtype=pl.Float64).alias("computed"))
@@ -236,6 +253,29 @@ class Plan:
             .cast(pl.Int16)
             .alias("missing"),
         )
+
+
+def lookups(frame: pl.DataFrame, conditions: dict[str, Condition]) -> pl.DataFrame:
+    """The conditions on one text column (division, industry, size class, credit
+    rating: a few hundred distinct values), each as a nullable boolean column named by
+    its key: evaluated once per distinct value (one select per column for all its
+    conditions) and gathered back by row, so a thousand prefix tests cost a thousand
+    small gathers, not a thousand string scans. Other conditions are left out."""
+    text = {name for name, dtype in frame.schema.items() if dtype == pl.String}
+    by_column: dict[str, dict[str, pl.Expr]] = {}
+    for key, condition in conditions.items():
+        if len(condition.columns) == 1 and condition.columns <= text:
+            (column,) = condition.columns
+            by_column.setdefault(column, {})[key] = condition.expr
+    series: list[pl.Series] = []
+    for column, exprs in by_column.items():
+        values = frame[column]
+        distinct = pl.DataFrame({column: values.unique().drop_nulls().sort()})
+        table = pl.concat([distinct, pl.DataFrame({column: [None]}, schema=distinct.schema)])
+        index = (values.rank("dense").cast(pl.Int64) - 1).fill_null(distinct.height)
+        answers = table.select([expr.alias(key) for key, expr in exprs.items()])
+        series.extend(answers.select(pl.all().gather(index)).get_columns())
+    return pl.DataFrame(series) if series else pl.DataFrame()
 
 
 def plan_columns(plan: Plan) -> set[str]:
