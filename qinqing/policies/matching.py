@@ -194,12 +194,35 @@ def match(
     enterprise_ids: Sequence[int] | None = None,
     progress: Any = None,
 ) -> pl.DataFrame:
-    """Evaluate `items` over the enterprises (all when None); `progress(done)` after each
-    chunk. Chunks run on a small thread pool (Polars works outside the GIL)."""
+    """Evaluate `items` over the enterprises (all when None); `progress(items done)` as
+    the plan's row slices finish."""
     needs: set[Need] = set()
     for compiled in items:
         needs |= compiled.needs()
     return evaluate_all(fact_frame(needs, enterprise_ids), items, progress)
+
+
+def match_shard(items: Sequence[Compiled], shard: int, shards: int) -> pl.DataFrame:
+    """The results of one shard of a full run: the enterprises whose bucket (see
+    storing.BUCKET) is `shard` modulo `shards`. Each queue worker takes one shard and
+    stores it with `store_shard`; together they write what one full run writes."""
+    needs: set[Need] = set()
+    for compiled in items:
+        needs |= compiled.needs()
+    frame = fact_frame(needs).filter(storing.in_shard(pl.col("enterprise_id"), shard, shards))
+    return evaluate_all(frame, items)
+
+
+def store_shard(results: pl.DataFrame, shard: int, shards: int) -> storing.StoreStats:
+    """Store one shard's results (only what changed since the last run)."""
+    return storing.store_full(results, shard=(shard, shards))
+
+
+def run_shard(shard: int, shards: int) -> int:
+    """One queue worker's part of a sharded full run; returns the rows it decided."""
+    results = match_shard(active_items(), shard, shards)
+    store_shard(results, shard, shards)
+    return results.height
 
 
 def evaluate_all(

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 import polars as pl
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from qinqing.policies.models import MatchDigest, MatchResult, Outcome
@@ -88,16 +89,21 @@ def forget(
         MatchDigest.objects.all().delete()
 
 
-def store_full(results: pl.DataFrame) -> StoreStats:
-    """Make the stored results equal `results` (every item, every enterprise)."""
+def in_shard(enterprise_id: pl.Expr, shard: int, shards: int) -> pl.Expr:
+    return (enterprise_id // BUCKET) % shards == shard
+
+
+def store_full(results: pl.DataFrame, *, shard: tuple[int, int] | None = None) -> StoreStats:
+    """Make the stored results equal `results` (every item, every enterprise, or every
+    enterprise of one shard: (shard, shards))."""
     new = normalise(results)
     fresh = fingerprints(new)
     stats = StoreStats()
     with transaction.atomic():
-        old = {
-            d.bucket: ((d.digest, d.rows) if d.scheme == SCHEME else None)
-            for d in MatchDigest.objects.select_for_update().order_by("bucket")
-        }
+        digests = MatchDigest.objects.select_for_update().order_by("bucket")
+        if shard is not None:
+            digests = digests.annotate(remainder=F("bucket") % shard[1]).filter(remainder=shard[0])
+        old = {d.bucket: ((d.digest, d.rows) if d.scheme == SCHEME else None) for d in digests}
         changed = sorted(b for b in set(fresh) | set(old) if old.get(b) != fresh.get(b))
         stats.buckets_changed = len(changed)
         stats.buckets_unchanged = len(set(fresh) | set(old)) - len(changed)
@@ -106,12 +112,16 @@ def store_full(results: pl.DataFrame) -> StoreStats:
         if not old or any(v is None for v in old.values()) or touched > REBUILD_SHARE * total:
             stats.rebuilt = True
             stats.inserted = new.height
-            replace_scope(new, rebuild=True)
+            if shard is None:
+                replace_scope(new, rebuild=True)
+            else:
+                _delete_shard(*shard)
+                replace_scope(new, delete=False)
         elif changed:
             _apply_changes(new, changed, stats)
         rewritten = set(fresh) if stats.rebuilt else set(changed)
         if stats.rebuilt:
-            MatchDigest.objects.all().delete()
+            MatchDigest.objects.filter(bucket__in=list(old)).delete()
         else:
             MatchDigest.objects.filter(bucket__in=changed).delete()
         MatchDigest.objects.bulk_create(
@@ -123,6 +133,15 @@ def store_full(results: pl.DataFrame) -> StoreStats:
             batch_size=2000,
         )
     return stats
+
+
+def _delete_shard(shard: int, shards: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {MatchResult._meta.db_table} "  # noqa: S608
+            "WHERE (enterprise_id / %s) %% %s = %s",
+            [BUCKET, shards, shard],
+        )
 
 
 def _bucket_filter(buckets: Sequence[int]) -> pl.Expr:
