@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test lint check migrations-check deploy-check worker translations clean
+.PHONY: setup run test lint check migrations-check deploy-check worker translations clean bench
 
 setup: $(VENV)/.installed node_modules/.installed translations
 
@@ -54,6 +54,11 @@ migrations-check: setup
 deploy-check: setup
 	SECRET_KEY=deploy-check-$$(date +%s)-a-long-random-secret-value-for-the-check-only \
 	ALLOWED_HOSTS=qinqing.example.gov.cn DEBUG=0 $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The comparing benchmarks at a small scale, one table (needs PostgreSQL; BENCH_PG, BENCH_SCALE).
+bench: setup
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	$(BIN)/python bench/table.py
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles

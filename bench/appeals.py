@@ -1,9 +1,10 @@
 """Appeals closed-loop benchmark on PostgreSQL.
 
 Run from the project root: `python bench/appeals.py` (DATABASE_URL defaults to
-postgres://postgres@127.0.0.1:5432/qq_bench_appeals; the database is dropped, created and
-migrated here unless BENCH_KEEP=1 finds it already loaded). BENCH_APPEALS (default
-1,000,000) sets the scale.
+postgres://postgres@127.0.0.1:5432/qinqing_bench_appeals; the database is dropped, created
+and migrated here unless BENCH_KEEP=1 finds it already loaded). `--appeals N` (or
+BENCH_APPEALS, default 1,000,000) sets the scale, `--intake R` the number of intake
+requests, `--only intake` skips the pages, metrics and sweep.
 
 What it loads: one district with 10 streets and 30 departments (a handler each), a
 supervisor and a leader; 20,000 enterprises; BENCH_APPEALS appeals spread over the last
@@ -13,6 +14,11 @@ the open appeals. Rows are generated inside PostgreSQL (INSERT ... SELECT
 generate_series) to keep the load within a few minutes on two cores.
 
 What it measures (one figure per line, `name: value unit`):
+0. the reference: pgbench (or, without it, the same statements through psycopg from as
+   many client threads) running one transaction that inserts an appeal, its event and
+   its clock row into tables of the same shape (CREATE TABLE ... LIKE the real ones,
+   indexes and unique constraints included), same client count, for a few seconds;
+   `intake_ratio` is intake throughput ÷ that reference;
 1. intake through the JSON API (POST /api/v1/appeals/ with Idempotency-Key) against a
    real gunicorn server on 127.0.0.1 (4 sync workers), 16 concurrent keep-alive
    clients, BENCH_INTAKE requests: throughput, p50, p99;
@@ -26,6 +32,7 @@ What it measures (one figure per line, `name: value unit`):
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import os
@@ -41,7 +48,7 @@ from urllib.parse import urlparse
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qq_bench_appeals"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qinqing_bench_appeals"
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinqing.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only")
@@ -55,11 +62,13 @@ OPEN = max(N // 100, 100)
 INTAKE_REQUESTS = int(os.environ.get("BENCH_INTAKE", "3000"))
 CLIENTS = 16
 PAGE_REPS = 30
-PORT = int(os.environ.get("BENCH_PORT", "8765"))
+PORT = int(os.environ.get("BENCH_PORT", "8105"))
+REFERENCE_SECONDS = 10
 
 
 def figure(name: str, value: float | int, unit: str) -> None:
-    text = f"{value:.2f}" if isinstance(value, float) else str(value)
+    digits = 3 if name.endswith("_ratio") else 2
+    text = f"{value:.{digits}f}" if isinstance(value, float) else str(value)
     print(f"{name}: {text} {unit}", flush=True)
 
 
@@ -295,6 +304,120 @@ def counts() -> None:
     figure("running_clocks", Clock.objects.filter(stopped_at__isnull=True).count(), "rows")
 
 
+# --- reference: the database doing the intake's three inserts -----------------------------
+REFERENCE_SQL = """
+\\set n random(1, 999999999999)
+BEGIN;
+INSERT INTO bench_ref_appeal (
+  created_at, updated_at, number, type, channel, category_id, title, description,
+  enterprise_id, requester_name, requester_phone, address, lat, lon, division_id,
+  lead_department_id, status, suspended_from, duplicate_of_id, created_by_id,
+  idempotency_key, next_due_at, reply_result, reply_text, callback_solved, rating,
+  ack_on_time, contact_on_time, closed_on_time, reopen_count, return_count,
+  replied_at, closed_at, close_workdays, search_text)
+VALUES (now(), now(), 'R' || :client_id || '-' || :n, 'appeal', 'phone', NULL, '厂区停电',
+  '基准测试诉求：已持续三天影响生产', NULL, '基准', '13800000000', '', NULL, NULL, 1, NULL,
+  'registered', '', NULL, NULL, 'k' || :client_id || '-' || :n, now() + interval '1 day', '',
+  '', NULL, '', NULL, NULL, NULL, 0, 0, NULL, NULL, NULL,
+  'r' || :n || ' 厂区停电 基准测试诉求：已持续三天影响生产')
+RETURNING id AS appeal_id \\gset
+INSERT INTO bench_ref_event (at, actor_id, kind, from_state, to_state, note, data, appeal_id,
+  staff_only)
+VALUES (now(), NULL, 'registered', '', 'registered', '', '{}'::jsonb, :appeal_id, false);
+INSERT INTO bench_ref_clock (appeal_id, kind, cycle, limit_days, started_at, due_at, paused_at,
+  paused_total, stopped_at, extended_days, warning_level)
+VALUES (:appeal_id, 'acknowledge', 0, 1, now(), now() + interval '1 day', NULL, NULL, NULL, 0,
+  0);
+END;
+"""
+
+
+def create_reference_tables() -> None:
+    """Empty tables shaped like the real ones (columns, defaults, indexes, uniques)."""
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        for ref, real in (
+            ("bench_ref_appeal", "appeals_appeal"),
+            ("bench_ref_event", "appeals_appealevent"),
+            ("bench_ref_clock", "appeals_clock"),
+        ):
+            conn.execute(f"DROP TABLE IF EXISTS {ref}")
+            conn.execute(f"CREATE TABLE {ref} (LIKE {real} INCLUDING ALL)")
+
+
+def reference_bench() -> float:
+    """Transactions per second of the three-row insert, pgbench when installed."""
+    import shutil
+
+    create_reference_tables()
+    url = os.environ["DATABASE_URL"]
+    pgbench = shutil.which("pgbench")
+    if pgbench:
+        with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+            script.write(REFERENCE_SQL)
+        result = subprocess.run(
+            [pgbench, "-n", "-c", str(CLIENTS), "-j", "2", "-T", str(REFERENCE_SECONDS), "-r",
+             "-f", script.name, url],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        os.unlink(script.name)
+        tps = next(
+            float(line.split("=")[1].split()[0])
+            for line in result.stdout.splitlines()
+            if line.startswith("tps =")
+        )
+        latency = next(
+            float(line.split("=")[1].split()[0])
+            for line in result.stdout.splitlines()
+            if line.startswith("latency average")
+        )
+        figure("reference_tool", 1, "pgbench")
+        figure("reference_latency_avg", latency, "ms")
+    else:
+        tps = reference_by_psycopg(url)
+        figure("reference_tool", 0, "psycopg (pgbench not installed)")
+    figure("reference_tps", tps, "transactions/s")
+    return tps
+
+
+def reference_by_psycopg(url: str) -> float:
+    """The pgbench script's statements through psycopg, one thread per client."""
+    import psycopg
+
+    body = "\n".join(
+        line
+        for line in REFERENCE_SQL.splitlines()
+        if not line.startswith(("\\set", "BEGIN", "END"))
+    ).replace("\\gset", "")
+    statements = [part.strip() for part in body.split(";") if part.strip()]
+    done = [0]
+    lock = threading.Lock()
+    stop = time.perf_counter() + REFERENCE_SECONDS
+
+    def client(n: int) -> None:
+        with psycopg.connect(url) as conn:
+            i = 0
+            while time.perf_counter() < stop:
+                i += 1
+                first = statements[0].replace(":client_id", str(n)).replace(":n", str(i))
+                with conn.transaction():
+                    row = conn.execute(first).fetchone()
+                    assert row is not None
+                    for statement in statements[1:]:
+                        conn.execute(statement.replace(":appeal_id", str(row[0])))
+                with lock:
+                    done[0] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return done[0] / (time.perf_counter() - started)
+
+
 # --- intake over HTTP ---------------------------------------------------------------------
 def start_server() -> subprocess.Popen[bytes]:
     env = {**os.environ, "DEBUG": "0", "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING"}
@@ -331,7 +454,7 @@ def start_server() -> subprocess.Popen[bytes]:
     raise RuntimeError(f"gunicorn did not start; see {log.name}")
 
 
-def intake_bench(raw_key: str) -> None:
+def intake_bench(raw_key: str) -> float:
     proc = start_server()
     latencies: list[float] = []
     errors: list[int] = []
@@ -385,6 +508,7 @@ def intake_bench(raw_key: str) -> None:
     figure("intake_throughput", len(latencies) / wall, "appeals/s")
     figure("intake_p50", pct(latencies, 50) * 1000, "ms")
     figure("intake_p99", pct(latencies, 99) * 1000, "ms")
+    return len(latencies) / wall
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -461,7 +585,20 @@ def sweep_bench() -> None:
         figure(f"sweep_{run}_steps_sent", sent, "steps")
 
 
+def parse_args() -> argparse.Namespace:
+    global N, OPEN, INTAKE_REQUESTS
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--appeals", type=int, default=N, help="appeals loaded (scale)")
+    parser.add_argument("--intake", type=int, default=INTAKE_REQUESTS, help="intake requests")
+    parser.add_argument("--only", choices=["intake"], help="measure the intake only")
+    args = parser.parse_args()
+    N, INTAKE_REQUESTS = args.appeals, args.intake
+    OPEN = max(N // 100, 100)
+    return args
+
+
 def main() -> None:
+    args = parse_args()
     url = os.environ["DATABASE_URL"]
     keep = os.environ.get("BENCH_KEEP") == "1" and already_loaded(url)
     if not keep:
@@ -483,7 +620,11 @@ def main() -> None:
     else:
         raw_key = str(load()["raw_key"])
     counts()
-    intake_bench(raw_key)
+    reference = reference_bench()
+    throughput = intake_bench(raw_key)
+    figure("intake_ratio", throughput / reference, "of the reference")
+    if args.only == "intake":
+        return
     pages_bench()
     metrics_bench()
     sweep_bench()

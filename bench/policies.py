@@ -1,8 +1,13 @@
 """Policy matching benchmark: N enterprises × M rule items on PostgreSQL.
 
 Run from the project root: `python bench/policies.py` (options: --enterprises 1000000
---items 1000 --reload). It creates and migrates its own database (DATABASE_URL, default
-postgres://postgres@127.0.0.1:5432/qq_bench_policies), loads synthetic enterprises with
+--items 1000 --reload --mode memory|full|both). The in-memory mode (the default; no
+database) evaluates the rules over a synthetic fact frame three ways, in one run: the
+matcher (`matching.evaluate_all`), OpenFisca-Core (the optional `bench` extra; `n/a`
+when it is not installed) and plain Polars (bench/policy_refs.py says how each is
+built), and prints the ratios; the matcher's outcomes are checked against OpenFisca's.
+The full mode creates and migrates its own database (DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/qinqing_bench_policies), loads synthetic enterprises with
 three years of facts (statistics source, plus a tax source for 10% of them, about 2% of
 figures missing) and qualifications, all with COPY, and M published items whose rules
 are drawn from the shapes of the 13 Hangzhou programmes (prefixes, size, qualification,
@@ -27,7 +32,11 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qq_bench_policies"
+sys.path.insert(0, str(PROJECT_ROOT / "bench"))
+
+from policy_refs import random_rule  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qinqing_bench_policies"
 
 
 def prepare_database(url: str) -> None:
@@ -258,97 +267,6 @@ def load_enterprises(n: int, seed: int) -> None:
         )
 
 
-def random_rule(rng: random.Random, item_no: int) -> dict:
-    on = "2026-06-30"
-    pool = [
-        lambda: {
-            "type": "industry_prefix",
-            "prefixes": [rng.choice("CIMLF") + str(rng.randint(1, 8))],
-        },
-        lambda: {
-            "type": "size_class_in",
-            "values": rng.sample(["large", "medium", "small", "micro"], rng.randint(1, 3)),
-        },
-        lambda: {
-            "type": "qualification",
-            "kind": rng.choice(["high_tech", "tech_centre", "srdi", "tech_sme"]),
-            "on": on,
-        },
-        lambda: {
-            "type": "registration_age",
-            "on": on,
-            "op": rng.choice([">=", "<"]),
-            "years": rng.randint(1, 10),
-        },
-        lambda: {
-            "type": "threshold",
-            "field": rng.choice(["revenue", "employees", "tax_paid", "total_assets"]),
-            "year": 2025,
-            "op": ">=",
-            "value": rng.choice([100, 500, 1000, 2000, 5000, 20000]),
-        },
-        lambda: {
-            "type": "threshold",
-            "label": "专利折算分值",
-            "op": ">=",
-            "value": rng.choice([10, 20, 30]),
-            "terms": [
-                {"field": "invention_patents", "year": 2025, "weight": 5},
-                {"field": "utility_patents", "year": 2025, "weight": 2},
-                {"field": "design_patents", "year": 2025, "weight": 1},
-            ],
-        },
-        lambda: {
-            "type": "ratio",
-            "numerator": "rd_spending",
-            "denominator": "revenue",
-            "years": [2023, 2024, 2025],
-            "op": ">=",
-            "band_year": 2025,
-            "bands": [
-                {"upto": 5000, "value": 5},
-                {"upto": 20000, "value": 4},
-                {"upto": None, "value": 3},
-            ],
-        },
-        lambda: {
-            "type": "ratio",
-            "numerator": "rd_staff",
-            "denominator": "employees",
-            "years": [2025],
-            "op": ">=",
-            "value": rng.choice([10, 15, 20]),
-        },
-        lambda: {
-            "type": "growth",
-            "field": "revenue",
-            "year": 2025,
-            "span": rng.choice([1, 2]),
-            "op": ">=",
-            "value": rng.choice([5, 10, 15]),
-        },
-        lambda: {"type": "tax_credit_in", "values": ["A", "B"]},
-        lambda: {"type": "division_prefix", "prefixes": [f"330106{rng.randint(1, 10):03d}"]},
-    ]
-    # who the item is for (惠及对象), then 2–4 conditions, as in the Hangzhou programmes
-    letter = rng.choice("CIMLFE")
-    scope = rng.choices(
-        [
-            [{"type": "industry_prefix", "prefixes": [letter + str(rng.randint(1, 8))]}],
-            [{"type": "industry_prefix", "prefixes": [letter]}],
-            [
-                {"type": "division_prefix", "prefixes": [f"330106{rng.randint(1, 10):03d}"]},
-                {"type": "size_class_in", "values": rng.sample(["medium", "small", "micro"], 2)},
-            ],
-        ],
-        weights=[4, 3, 3],
-    )[0]
-    clauses = scope + [pick() for pick in rng.sample(pool[2:-1], rng.randint(2, 4))]
-    clauses.append({"type": "flag", "field": "serious_dishonesty", "value": False})
-    clauses.append({"type": "not_awarded", "period": "2025"})
-    return {"all": clauses}
-
-
 def load_items(m: int, seed: int) -> None:
     from django.db import transaction
     from django.utils import timezone
@@ -404,13 +322,105 @@ def load_items(m: int, seed: int) -> None:
         PolicyItem.objects.bulk_update(items, ["current_rule"], batch_size=1000)
 
 
+def in_memory(n: int, m: int, seed: int) -> None:
+    """The matcher, OpenFisca-Core and plain Polars over the same rules and facts."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinqing.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("QINQING_VAR_DIR", str(PROJECT_ROOT / "var" / "bench-policies"))
+    import django
+
+    django.setup()
+    import numpy as np
+    import polars as pl
+    from policy_refs import openfisca_run, plain_polars, synthetic_frame
+
+    from qinqing.policies.matching import Compiled, evaluate_all
+    from qinqing.policies.rules import Benefit, parse
+
+    rng = random.Random(seed)
+    trees = [random_rule(rng, i) for i in range(m)]
+    items = [
+        Compiled(i + 1, i + 1, parse(tree, own_item=i + 1), Benefit("fixed", amount=10.0))
+        for i, tree in enumerate(trees)
+    ]
+    quals = {need.column: need.name for c in items for need in c.needs() if need.kind == "qual"}
+    frame = synthetic_frame(n, seed, quals)
+    print(f"enterprises: {n} rows")
+    print(f"items: {m} rules")
+
+    def best_of(function, runs: int = 3):  # type: ignore[no-untyped-def]
+        times, result = [], None
+        for _ in range(runs):
+            gc.collect()
+            t0 = time.perf_counter()
+            result = function()
+            times.append(time.perf_counter() - t0)
+        return sorted(times)[len(times) // 2], result
+
+    engine_time, engine = best_of(lambda: evaluate_all(frame, items))
+    plain_time, _plain = best_of(lambda: plain_polars(frame, items))
+    print(f"matcher_eval: {engine_time:.3f} s")
+    print(f"plain_polars_eval: {plain_time:.3f} s")
+    print(f"matcher_vs_plain_polars_ratio: {engine_time / plain_time:.2f} x")
+    print(f"results: {engine.height} pairs (E/A/U)")
+    openfisca = openfisca_run(frame, trees)
+    if openfisca is None:
+        print("openfisca_eval: n/a (OpenFisca-Core not installed: pip install -e '.[bench]')")
+        print("matcher_vs_openfisca_ratio: n/a")
+        return
+    openfisca_time, codes = openfisca
+    print(f"openfisca_eval: {openfisca_time:.3f} s")
+    print(f"matcher_vs_openfisca_ratio: {engine_time / openfisca_time:.3f} x")
+    item_index, row_index = np.nonzero(codes)
+    theirs = pl.DataFrame(
+        {
+            "item_id": item_index.astype(np.int64) + 1,
+            "enterprise_id": frame["enterprise_id"].to_numpy()[row_index],
+            "outcome": codes[item_index, row_index].astype(np.uint8),
+        }
+    ).sort("item_id", "enterprise_id")
+    ours = engine.select("item_id", "enterprise_id", "outcome").sort("item_id", "enterprise_id")
+    print(f"openfisca_agrees: {int(ours.equals(theirs))} (1: same outcome for every pair)")
+
+
+def phases(label: str, note: str) -> None:
+    """A full run again, timed by phase: load the facts, evaluate, store the changes."""
+    from qinqing.policies.facts import fact_frame
+    from qinqing.policies.matching import active_items, evaluate_all, store
+
+    items = active_items()
+    needs = set().union(*(c.needs() for c in items))
+    t0 = time.perf_counter()
+    frame = fact_frame(needs)
+    t1 = time.perf_counter()
+    results = evaluate_all(frame, items)
+    t2 = time.perf_counter()
+    stats = store(results)
+    t3 = time.perf_counter()
+    print(f"# {label}: {note}")
+    print(f"{label}: {t3 - t0:.1f} s")
+    print(f"{label}_load: {t1 - t0:.1f} s")
+    print(f"{label}_evaluate: {t2 - t1:.1f} s")
+    print(f"{label}_store: {t3 - t2:.1f} s")
+    print(
+        f"{label}_buckets_changed: {stats.buckets_changed} of {stats.buckets_changed + stats.buckets_unchanged}"
+    )
+    print(f"{label}_rows_deleted: {stats.deleted} rows")
+    print(f"{label}_rows_inserted: {stats.inserted} rows")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--enterprises", type=int, default=1_000_000)
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--reload", action="store_true", help="reload enterprises even if present")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--mode", choices=["memory", "full", "both"], default="memory")
     args = parser.parse_args()
+    if args.mode in ("memory", "both"):
+        in_memory(args.enterprises, args.items, args.seed)
+    if args.mode == "memory":
+        return
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgres"):
         sys.exit("bench/policies.py needs PostgreSQL (DATABASE_URL=postgres://...)")
@@ -446,6 +456,15 @@ def main() -> None:
     print(f"eligible: {counts.get('E', 0)} pairs")
     print(f"almost: {counts.get('A', 0)} pairs")
     print(f"cannot_decide: {counts.get('U', 0)} pairs")
+    phases("second_run", "facts unchanged since the first run")
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # 1% of enterprises report a new 2025 revenue
+        cursor.execute(
+            "UPDATE enterprises_yearfact SET revenue = revenue * 1.5 "
+            "WHERE year = 2025 AND source = 'stats' AND enterprise_id % 100 = 7"
+        )
+    phases("third_run", "1% of enterprises with a changed 2025 revenue")
 
     active_items()  # warm the per-process rule cache, as a running web process has it
 

@@ -10,22 +10,19 @@ tests check against the vectorised path."""
 
 from __future__ import annotations
 
-import io
-import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Max
-from django.utils import timezone
 
+from qinqing.policies import storing
 from qinqing.policies.facts import fact_frame, facts_for
-from qinqing.policies.models import MatchResult, Outcome, PolicyItem, PublishStatus, RuleVersion
+from qinqing.policies.models import Outcome, PolicyItem, PublishStatus, RuleVersion
+from qinqing.policies.plan import Plan
 from qinqing.policies.rules import (
     Benefit,
     ClauseResult,
@@ -37,7 +34,6 @@ from qinqing.policies.rules import (
 )
 
 SCOPE_TYPES = {"division_prefix", "industry_prefix", "size_class_in"}
-CODES = {1: Outcome.ELIGIBLE, 2: Outcome.ALMOST, 3: Outcome.UNKNOWN}
 CHUNK = 40  # items evaluated together (bounded memory, parallel inside Polars)
 
 
@@ -198,30 +194,50 @@ def match(
     enterprise_ids: Sequence[int] | None = None,
     progress: Any = None,
 ) -> pl.DataFrame:
-    """Evaluate `items` over the enterprises (all when None); `progress(done)` after each
-    chunk. Chunks run on a small thread pool (Polars works outside the GIL)."""
+    """Evaluate `items` over the enterprises (all when None); `progress(items done)` as
+    the plan's row slices finish."""
     needs: set[Need] = set()
     for compiled in items:
         needs |= compiled.needs()
-    frame = fact_frame(needs, enterprise_ids)
-    masks: dict[str, pl.Series] = {}  # scope masks shared by all chunks
-    chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
-    if not chunks:
-        return evaluate_frame(frame, [])
-    parts: list[pl.DataFrame] = [pl.DataFrame()] * len(chunks)
-    done = 0
-    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        futures = {
-            pool.submit(evaluate_frame, frame, chunk, masks=masks): i
-            for i, chunk in enumerate(chunks)
-        }
-        for future in as_completed(futures):
-            i = futures[future]
-            parts[i] = future.result()
-            done += len(chunks[i])
-            if progress is not None:
-                progress(done)
-    return pl.concat(parts)
+    return evaluate_all(fact_frame(needs, enterprise_ids), items, progress)
+
+
+def match_shard(items: Sequence[Compiled], shard: int, shards: int) -> pl.DataFrame:
+    """The results of one shard of a full run: the enterprises whose bucket (see
+    storing.BUCKET) is `shard` modulo `shards`. Each queue worker takes one shard and
+    stores it with `store_shard`; together they write what one full run writes."""
+    needs: set[Need] = set()
+    for compiled in items:
+        needs |= compiled.needs()
+    frame = fact_frame(needs).filter(storing.in_shard(pl.col("enterprise_id"), shard, shards))
+    return evaluate_all(frame, items)
+
+
+def store_shard(results: pl.DataFrame, shard: int, shards: int) -> storing.StoreStats:
+    """Store one shard's results (only what changed since the last run)."""
+    return storing.store_full(results, shard=(shard, shards))
+
+
+def run_shard(shard: int, shards: int) -> int:
+    """One queue worker's part of a sharded full run; returns the rows it decided."""
+    results = match_shard(active_items(), shard, shards)
+    store_shard(results, shard, shards)
+    return results.height
+
+
+def evaluate_all(
+    frame: pl.DataFrame, items: Sequence[Compiled], progress: Any = None
+) -> pl.DataFrame:
+    """Every item over the fact frame: the long E/A/U result (plan.py: one plan for all
+    items; an item whose shape the plan does not take goes through `evaluate_frame`).
+    `progress(items done)` as slices finish."""
+    compiled_plan = Plan(items, frame.columns)
+    total = len(items)
+    report = None if progress is None else (lambda share: progress(int(total * share)))
+    parts = [compiled_plan.evaluate(frame, progress=report)]
+    if compiled_plan.fallback:
+        parts.append(evaluate_frame(frame, compiled_plan.fallback))
+    return pl.concat([p.cast(EMPTY_SCHEMA) for p in parts])  # type: ignore[arg-type]
 
 
 def store(
@@ -229,96 +245,15 @@ def store(
     *,
     item_ids: Sequence[int] | None = None,
     enterprise_ids: Sequence[int] | None = None,
-) -> None:
-    """Replace the stored results in scope (items, enterprises, or everything) with `results`."""
-    full = item_ids is None and enterprise_ids is None
-    if full and connection.vendor == "postgresql" and results.height > 5000:
-        _replace_table(results)
-        return
-    now = timezone.now()
+) -> storing.StoreStats:
+    """Replace the stored results in scope (items, enterprises, or everything) with
+    `results`. A full store writes only the enterprises whose results changed since the
+    last full run (storing.py)."""
+    if item_ids is None and enterprise_ids is None:
+        return storing.store_full(results)
     with transaction.atomic():
-        qs = MatchResult.objects.all()
-        if item_ids is not None:
-            qs = qs.filter(item_id__in=list(item_ids))
-        if enterprise_ids is not None:
-            qs = qs.filter(enterprise_id__in=list(enterprise_ids))
-        qs._raw_delete(qs.db)
-        if connection.vendor == "postgresql" and results.height > 5000:
-            _copy(results, MatchResult._meta.db_table)
-        else:
-            MatchResult.objects.bulk_create(
-                [
-                    MatchResult(
-                        item_id=row[0],
-                        rule_version_id=row[1],
-                        enterprise_id=row[2],
-                        outcome=CODES[row[3]],
-                        amount=None if row[4] is None else Decimal(str(row[4])),
-                        missing=row[5] if row[3] == 2 else None,
-                        decided_at=now,
-                    )
-                    for row in results.iter_rows()
-                ],
-                batch_size=2000,
-            )
-
-
-def _replace_table(results: pl.DataFrame) -> None:
-    """A full run on PostgreSQL: COPY into a fresh table, build its keys in one sorted
-    pass, then swap it in, all in one transaction. Readers keep the old results until
-    the commit (the exclusive lock is held only for the swap), and loading millions of
-    rows into an index-free table is several times faster than into the live one."""
-    table = MatchResult._meta.db_table
-    staging = f"{table}_loading"
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
-            [table],
-        )
-        pk_name = cursor.fetchone()[0]
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
-            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
-            [table, table],
-        )
-        index_definitions = [row[0] for row in cursor.fetchall()]
-        cursor.execute(f'DROP TABLE IF EXISTS "{staging}"')
-        cursor.execute(f'CREATE TABLE "{staging}" (LIKE "{table}" INCLUDING DEFAULTS)')
-        _copy(results, staging)
-        cursor.execute(f'DROP TABLE "{table}"')
-        cursor.execute(f'ALTER TABLE "{staging}" RENAME TO "{table}"')
-        cursor.execute(
-            f'ALTER TABLE "{table}" ADD CONSTRAINT "{pk_name}" PRIMARY KEY (item_id, enterprise_id)'
-        )
-        for definition in index_definitions:
-            cursor.execute(definition)
-
-
-def _copy(results: pl.DataFrame, table: str) -> None:
-    frame = results.select(
-        "item_id",
-        "rule_version_id",
-        "enterprise_id",
-        pl.col("outcome").replace_strict(
-            {k: str(v) for k, v in CODES.items()}, return_dtype=pl.String
-        ),
-        "amount",
-        pl.when(pl.col("outcome") == 2).then(pl.col("missing")).otherwise(None),
-    )
-    columns = (
-        "item_id, rule_version_id, enterprise_id, outcome, amount, missing"  # decided_at: now()
-    )
-    connection.ensure_connection()
-    raw = connection.connection
-    with (
-        raw.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
-    ):
-        step = 1_000_000
-        for start in range(0, frame.height, step):
-            buffer = io.BytesIO()
-            frame.slice(start, step).write_csv(buffer, include_header=False, null_value="")
-            copy.write(buffer.getvalue())
+        storing.forget(item_ids=item_ids, enterprise_ids=enterprise_ids)
+        return storing.replace_scope(results, item_ids=item_ids, enterprise_ids=enterprise_ids)
 
 
 # --- one enterprise ---------------------------------------------------------------

@@ -307,6 +307,26 @@ class MatchResult(models.Model):
         return f"{self.item_id}/{self.enterprise_id}: {self.outcome}"
 
 
+class MatchDigest(models.Model):
+    """A fingerprint of the stored results of one bucket of enterprises (ids
+    bucket × BUCKET up to the next bucket), written by a full run so the next one
+    rewrites only the buckets whose results changed. Any other write to the results
+    deletes the digests it touches (storing.forget), so a stale digest is never
+    trusted."""
+
+    bucket = models.IntegerField(primary_key=True)
+    digest = models.BigIntegerField()
+    rows = models.IntegerField()
+    scheme = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("match digest")
+        verbose_name_plural = _("match digests")
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: {self.rows}"
+
+
 class EnterpriseMaterial(models.Model):  # 材料库 (一次采集、多次使用)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+"

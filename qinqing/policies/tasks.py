@@ -2,7 +2,7 @@
 
 from huey.contrib.djhuey import db_task
 
-from qinqing.policies import services
+from qinqing.policies import matching, services
 
 
 @db_task()
@@ -18,3 +18,9 @@ def rematch_enterprises_task(enterprise_ids: list[int]) -> None:
 @db_task()
 def rematch_items_task(item_ids: list[int]) -> None:
     services.rematch_items(item_ids)
+
+
+@db_task()
+def match_shard_task(shard: int, shards: int) -> None:
+    """One shard of a full run (matching.run_shard); several workers take one each."""
+    matching.run_shard(shard, shards)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from qinqing.accounts.models import Organisation, OrgKind, User
@@ -92,22 +92,30 @@ def _number_prefix(division: Organisation) -> str:
 
 
 def next_number(division: Organisation, now: dt.datetime) -> str:
-    """Region prefix + year + sequence, from a counter row locked for the transaction."""
+    """Region prefix + year + sequence. The counter row is bumped by one atomic
+    UPDATE ... RETURNING; called outside a transaction (as intake does) that statement
+    commits at once, so the row lock lasts one statement and concurrent intakes do not
+    queue behind each other until commit. A number whose appeal then fails to commit
+    is skipped (numbers are unique and increasing, not gap-free)."""
     prefix, year = _number_prefix(division), timezone.localtime(now).year
-    counter = NumberCounter.objects.select_for_update().filter(prefix=prefix, year=year).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                NumberCounter.objects.create(prefix=prefix, year=year)
-        except IntegrityError:
-            pass  # another request created it first
-        counter = NumberCounter.objects.select_for_update().get(prefix=prefix, year=year)
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return f"{prefix}{year}{counter.value:07d}"
+    table = NumberCounter._meta.db_table
+    sql = f"UPDATE {table} SET value = value + 1 WHERE prefix = %s AND year = %s RETURNING value"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [prefix, year])
+        row = cursor.fetchone()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    NumberCounter.objects.create(prefix=prefix, year=year)
+            except IntegrityError:
+                pass  # another request created it first
+            cursor.execute(sql, [prefix, year])
+            row = cursor.fetchone()
+    return f"{prefix}{year}{row[0]:07d}"
 
 
 def _search_text(appeal: Appeal) -> str:
+    """What the ledger's text search reads (number, title, text, address, enterprise)."""
     parts = [appeal.number, appeal.title, appeal.description, appeal.address]
     if appeal.enterprise is not None:
         parts += [appeal.enterprise.name, appeal.enterprise.uscc]

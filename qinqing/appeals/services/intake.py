@@ -117,11 +117,15 @@ def register_appeal(
             actor,
             "register",
         )
+    # The number is taken before the transaction (one atomic counter update), so
+    # concurrent intakes do not wait for each other's commits.
+    number = next_number(division, timezone.now())
     try:
         with transaction.atomic():
             appeal = _create_appeal(
                 actor=actor,
                 key=key,
+                number=number,
                 channel=channel,
                 appeal_type=appeal_type,
                 category=category,
@@ -148,25 +152,34 @@ def register_appeal(
 def _create_appeal(
     *, actor: User, key: str | None, files: Sequence[UploadedFile], **fields: Any
 ) -> Appeal:
-    now = timezone.now()
+    """Insert the appeal once (number and search text already in it) and its first
+    event. The returned appeal carries what was written (its timeline, no clocks or
+    assignments yet), so the answer needs no reads after the commit."""
     appeal = Appeal(
-        number=f"tmp-{secrets.token_hex(8)}",
         type=fields.pop("appeal_type"),
         created_by=actor,
         idempotency_key=key,
         status=Status.REGISTERED,
         **fields,
     )
-    appeal.save()
+    appeal.search_text = _search_text(appeal)
+    appeal.save(force_insert=True)
     event = events.record(appeal, "registered", actor=actor, to_state=Status.REGISTERED)
     for upload in files:
         _store_attachment(appeal, upload, actor=actor, event=event)
-    # The counter row is locked last, so concurrent intakes wait on it only for the
-    # last update and the commit.
-    appeal.number = next_number(fields["division"], now)
-    appeal.search_text = _search_text(appeal)
-    appeal.save(update_fields=["number", "search_text"])
+    appeal._prefetched_objects_cache = {
+        "events": _as_read(appeal.events.all(), [event]),
+        "clocks": _as_read(appeal.clocks.all(), []),
+        "assignments": _as_read(appeal.assignments.all(), []),
+    }
     return appeal
+
+
+def _as_read(queryset: Any, rows: list[Any]) -> Any:
+    """`queryset` already evaluated to `rows` (what prefetch_related leaves behind)."""
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset
 
 
 def _check_files(files: Sequence[UploadedFile]) -> None:
