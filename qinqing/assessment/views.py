@@ -48,6 +48,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "results": results,
             "open_ids": _visible(request, results),
             "query": request.GET.urlencode(),
+            "may_export": selectors.sees_all(request.user),
             "title": _("Assessment"),
         },
     )

@@ -79,6 +79,7 @@ class HomeCard:
     roles: frozenset[str]
     order: int = 100
     context: Callable[[Any], dict[str, Any] | None] = field(default=lambda user: {})
+    key: str = ""  # tells apart cards that share a template (the work-list card)
 
 
 _NAV: list[NavItem] = []
@@ -111,9 +112,15 @@ def register_home_card(
     roles: Iterable[str],
     order: int = 100,
     context: Callable[[Any], dict[str, Any] | None] | None = None,
+    *,
+    key: str = "",
 ) -> None:
-    card = HomeCard(template, frozenset(roles), order, context or (lambda user: {}))
-    if all(existing.template != template for existing in _CARDS):
+    """A card on the home page. Work lists use the shared `core/cards/due.html` with a
+    context from `qinqing.core.cards.due_card` and a `key` naming the list."""
+    card = HomeCard(
+        template, frozenset(roles), order, context or (lambda user: {}), key or template
+    )
+    if all(existing.key != card.key for existing in _CARDS):
         _CARDS.append(card)
 
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qinqing.accounts.permissions import deny, enterprise_uscc
+from qinqing.accounts.models import Role
+from qinqing.accounts.permissions import deny, enterprise_uscc, has_role, is_admin
 from qinqing.enterprises import exports, services
 from qinqing.enterprises.forms import (
     CorrectionForm,
@@ -184,7 +185,10 @@ def detail(request: HttpRequest, uscc: str) -> HttpResponse:
         "tags_form": TagsForm(initial={"tags": ", ".join(t.name for t in enterprise.tags.all())})
         if officer
         else None,
-        "appeal_url": appeal_intake_url(enterprise.uscc) if staff else "",
+        # only the people who register appeals get the link (others would meet a 403)
+        "appeal_url": appeal_intake_url(enterprise.uscc)
+        if has_role(request.user, Role.INTAKE_OPERATOR, Role.SUPERVISOR) or is_admin(request.user)
+        else "",
         "size_labels": dict(SizeClass.choices),
     }
     return render(request, "enterprises/detail.html", context)
