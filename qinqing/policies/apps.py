@@ -37,3 +37,10 @@ class PoliciesConfig(AppConfig):
             context=cards.batches_card,
             key="policies:batches",
         )
+        register_home_card(
+            "core/cards/due.html",
+            [Role.POLICY_OFFICER],
+            order=32,
+            context=cards.documents_card,
+            key="policies:documents",
+        )

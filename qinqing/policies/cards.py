@@ -69,3 +69,33 @@ def batches_card(user: Any) -> dict[str, Any] | None:
         more_url=reverse("policies:desk"),
         more_label=_("Policy work"),
     )
+
+
+def documents_card(user: Any) -> dict[str, Any] | None:
+    """Policy documents not yet fully published: each opens its guided page."""
+    from django.db.models import Q
+
+    from qinqing.policies.models import PolicyDocument, PublishStatus
+
+    qs = (
+        PolicyDocument.objects.filter(
+            Q(status=PublishStatus.DRAFT)
+            | Q(items__status=PublishStatus.DRAFT)
+            | Q(items__current_rule__isnull=True)
+        )
+        .distinct()
+        .order_by("-updated_at", "-id")
+    )
+    return due_card(
+        _("Policy documents in progress"),
+        qs[:5],
+        lambda d: DueItem(
+            label=d.title,
+            url=reverse("policies:guide", args=[d.pk]),
+            note=str(d.get_status_display()),
+        ),
+        count=qs.count(),
+        more_url=reverse("policies:document_new"),
+        more_label=_("New policy document"),
+        empty=_("Every document and its items are published."),
+    )

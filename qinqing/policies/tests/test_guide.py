@@ -83,3 +83,12 @@ def test_a_new_item_starts_in_the_document_it_was_added_from(client_for, policy_
     document = make_document(actor=policy_officer)
     page = client_for(policy_officer).get(reverse("policies:item_new") + f"?document={document.pk}")
     assert f'<option value="{document.pk}" selected>' in page.content.decode()
+
+
+def test_the_officers_home_lists_documents_in_progress(client_for, policy_officer) -> None:  # type: ignore[no-untyped-def]
+    draft = services.save_document(
+        PolicyDocument(title="关于促进消费的通知", issuer="区商务局"), actor=policy_officer
+    )
+    page = client_for(policy_officer).get("/").content.decode()
+    assert "办理中的政策文件" in page
+    assert reverse("policies:guide", args=[draft.pk]) in page
