@@ -92,3 +92,16 @@ def test_the_officers_home_lists_documents_in_progress(client_for, policy_office
     page = client_for(policy_officer).get("/").content.decode()
     assert "办理中的政策文件" in page
     assert reverse("policies:guide", args=[draft.pk]) in page
+
+
+def test_size_classes_read_in_chinese_in_a_rule(policy_officer, district) -> None:  # type: ignore[no-untyped-def]
+    from qinqing.policies.matching import compile_version
+
+    item = make_item(actor=policy_officer, department=district.dept, publish=False)
+    draft = services.draft_rule(
+        item,
+        actor=policy_officer,
+        tree={"all": [{"type": "size_class_in", "values": ["small", "micro"]}]},
+    )
+    text = " ".join(c.describe() for c in compile_version(draft, item).tops)
+    assert "小型、微型" in text and "small" not in text
