@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "qinqing.core.middleware.ChineseErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "qinqing.urls"
@@ -182,6 +183,8 @@ if not SECURE_HTTPS:
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Chinese dates on every page (2026年11月30日, 11月30日 14:05), ISO in date inputs.
+FORMAT_MODULE_PATH = ["qinqing.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from qinqing.api import api
 from qinqing.core import views as core_views
@@ -8,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("health/", core_views.health, name="health"),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprises/", include("qinqing.enterprises.urls")),
     path("appeals/", include("qinqing.appeals.urls")),
@@ -18,6 +21,7 @@ urlpatterns = [
     path("policies/", include("qinqing.policies.urls")),
     path("catalog/", include("qinqing.catalog.urls")),
     path("liaison/", include("qinqing.liaison.urls")),
+    path("workdays/", include("qinqing.workdays.urls")),
     path("", include("qinqing.accounts.urls")),
 ]
 

@@ -61,12 +61,12 @@ def _calendar(user: Any) -> dict[str, Any]:
 
 def register() -> None:
     every_role = [r.value for r in Role]
-    register_home_card("accounts/cards/tasks.html", every_role, order=1, context=_tasks)
+    register_home_card("accounts/cards/tasks.html", every_role, order=90, context=_tasks)
     # the enterprise's own card (order 2) is registered by the enterprises app
     register_home_card(
         "accounts/cards/organisations.html",
         [r for r in every_role if r != Role.ENTERPRISE],
-        order=3,
+        order=91,
         context=_organisations,
     )
     register_home_card("accounts/cards/calendar.html", [Role.ADMIN], order=5, context=_calendar)

@@ -3,7 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from qinqing.accounts.permissions import is_admin, roles_of
-from qinqing.core.nav import nav_for
+from qinqing.core.nav import menus_for, nav_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -11,4 +11,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     roles = roles_of(user)
-    return {"nav_items": nav_for(roles, is_admin(user)), "user_roles": roles}
+    admin = is_admin(user)
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+    menus = menus_for(roles, admin)
+    return {
+        "nav_items": nav_for(roles, admin),
+        "nav_menus": menus,
+        "nav_current_group": next(
+            (m.group.key for m in menus if any(i.url_name == current for i in m.items)), ""
+        ),
+        "user_roles": roles,
+    }

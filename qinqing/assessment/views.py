@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qinqing.accounts.permissions import ensure
@@ -48,6 +49,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "results": results,
             "open_ids": _visible(request, results),
             "query": request.GET.urlencode(),
+            "may_export": selectors.sees_all(request.user),
             "title": _("Assessment"),
         },
     )
@@ -104,7 +106,16 @@ def manual_entry(request: HttpRequest) -> HttpResponse:
                 notes=data["notes"],
                 evidence=data.get("evidence"),
             )
-            messages.success(request, _("Saved."))
+            messages.success(
+                request,
+                _("Recorded %(points)s points of “%(indicator)s” for %(department)s, %(period)s.")
+                % {
+                    "points": data["points"],
+                    "indicator": ind,
+                    "department": data["department"],
+                    "period": date_format(data["period"], "YEAR_MONTH_FORMAT"),
+                },
+            )
             return redirect("assessment:manual")
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

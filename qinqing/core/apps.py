@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from qinqing.core import signals  # noqa: F401  (connects the login audit receivers)
+        from qinqing.core.i18n import translate_framework_labels, translate_generated_names
+
+        translate_generated_names()
+        translate_framework_labels()
 
         admin.site.site_header = _("qinqing back office")
         admin.site.site_title = _("qinqing")

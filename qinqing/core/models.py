@@ -77,7 +77,7 @@ class AuditEvent(AppendOnlyModel):  # 安全审计日志
         verbose_name_plural = _("audit events")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
 
 
 class Notification(models.Model):  # 站内消息

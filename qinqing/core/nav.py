@@ -1,9 +1,52 @@
 """Navigation and home-page cards that apps register at start-up (AppConfig.ready), so
-the shell shows each role what it may use without the shell importing the apps."""
+the shell shows each role what it may use without the shell importing the apps.
+
+Links are shown in groups (诉求办理, 企业服务 ...). An app may name its group with
+`register_nav(..., group="policies")`; without it the group follows the URL namespace
+(`policies:desk` → 政策兑现), so apps written before groups existed land in the right menu."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    key: str
+    label: Any  # a lazy translation
+    order: int
+
+
+# The menus, in the order they appear. "home" holds links shown on their own.
+GROUPS: dict[str, NavGroup] = {
+    g.key: g
+    for g in (
+        NavGroup("home", _("Home"), 0),
+        NavGroup("appeals", _("Appeal handling"), 10),
+        NavGroup("enterprises", _("Enterprise services"), 20),
+        NavGroup("policies", _("Policy delivery"), 30),
+        NavGroup("ratings", _("Ratings and assessment"), 40),
+        NavGroup("analytics", _("Analysis and decisions"), 50),
+        NavGroup("system", _("System administration"), 90),
+    )
+}
+
+# URL namespace → group, for items registered without `group=`.
+NAMESPACE_GROUPS: dict[str, str] = {
+    "accounts": "home",
+    "appeals": "appeals",
+    "enterprises": "enterprises",
+    "liaison": "enterprises",
+    "catalog": "enterprises",
+    "policies": "policies",
+    "ratings": "ratings",
+    "assessment": "ratings",
+    "analytics": "analytics",
+    "workdays": "system",
+    "admin": "system",
+}
 
 
 @dataclass(frozen=True)
@@ -13,6 +56,18 @@ class NavItem:
     roles: frozenset[str]  # empty: every logged-in person
     order: int = 100
     section: str = "main"
+    group: str = "home"
+
+
+@dataclass(frozen=True)
+class NavMenu:
+    group: NavGroup
+    items: list[NavItem]
+
+    @property
+    def single(self) -> bool:
+        """A menu of one link is shown as that link, not as a drop-down."""
+        return len(self.items) == 1
 
 
 @dataclass(frozen=True)
@@ -24,15 +79,31 @@ class HomeCard:
     roles: frozenset[str]
     order: int = 100
     context: Callable[[Any], dict[str, Any] | None] = field(default=lambda user: {})
+    key: str = ""  # tells apart cards that share a template (the work-list card)
 
 
 _NAV: list[NavItem] = []
 _CARDS: list[HomeCard] = []
 
 
-def register_nav(label: Any, url_name: str, roles: Iterable[str] = (), order: int = 100) -> None:
-    item = NavItem(label, url_name, frozenset(roles), order)
-    if item not in _NAV:
+def group_for(url_name: str) -> str:
+    namespace = url_name.split(":", 1)[0] if ":" in url_name else ""
+    return NAMESPACE_GROUPS.get(namespace, "home")
+
+
+def register_nav(
+    label: Any,
+    url_name: str,
+    roles: Iterable[str] = (),
+    order: int = 100,
+    *,
+    group: str | None = None,
+) -> None:
+    key = group or group_for(url_name)
+    if key not in GROUPS:
+        raise ValueError(f"unknown navigation group {key!r}")
+    item = NavItem(label, url_name, frozenset(roles), order, group=key)
+    if all(existing.url_name != url_name or existing.label != label for existing in _NAV):
         _NAV.append(item)
 
 
@@ -41,9 +112,15 @@ def register_home_card(
     roles: Iterable[str],
     order: int = 100,
     context: Callable[[Any], dict[str, Any] | None] | None = None,
+    *,
+    key: str = "",
 ) -> None:
-    card = HomeCard(template, frozenset(roles), order, context or (lambda user: {}))
-    if all(existing.template != template for existing in _CARDS):
+    """A card on the home page. Work lists use the shared `core/cards/due.html` with a
+    context from `qinqing.core.cards.due_card` and a `key` naming the list."""
+    card = HomeCard(
+        template, frozenset(roles), order, context or (lambda user: {}), key or template
+    )
+    if all(existing.key != card.key for existing in _CARDS):
         _CARDS.append(card)
 
 
@@ -58,6 +135,17 @@ def nav_for(roles: set[str], is_admin: bool) -> list[NavItem]:
         ),
         key=lambda i: i.order,
     )
+
+
+def menus_for(roles: set[str], is_admin: bool) -> list[NavMenu]:
+    """The person's links grouped into menus, in menu order."""
+    by_group: dict[str, list[NavItem]] = {}
+    for item in nav_for(roles, is_admin):
+        by_group.setdefault(item.group, []).append(item)
+    return [
+        NavMenu(GROUPS[key], items)
+        for key, items in sorted(by_group.items(), key=lambda kv: GROUPS[kv[0]].order)
+    ]
 
 
 def cards_for(roles: set[str], is_admin: bool) -> list[HomeCard]:

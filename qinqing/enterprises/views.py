@@ -12,10 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qinqing.accounts.permissions import deny, enterprise_uscc
+from qinqing.accounts.models import Role
+from qinqing.accounts.permissions import deny, enterprise_uscc, has_role, is_admin
 from qinqing.enterprises import exports, services
 from qinqing.enterprises.forms import (
     CorrectionForm,
@@ -184,7 +186,10 @@ def detail(request: HttpRequest, uscc: str) -> HttpResponse:
         "tags_form": TagsForm(initial={"tags": ", ".join(t.name for t in enterprise.tags.all())})
         if officer
         else None,
-        "appeal_url": appeal_intake_url(enterprise.uscc) if staff else "",
+        # only the people who register appeals get the link (others would meet a 403)
+        "appeal_url": appeal_intake_url(enterprise.uscc)
+        if has_role(request.user, Role.INTAKE_OPERATOR, Role.SUPERVISOR) or is_admin(request.user)
+        else "",
         "size_labels": dict(SizeClass.choices),
     }
     return render(request, "enterprises/detail.html", context)
@@ -212,14 +217,20 @@ def correct(request: HttpRequest, uscc: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
+        facts = {
+            "field": dict(form.fields["field_name"].choices).get(data["field_name"], ""),
+            "value": data["value"],
+        }
         if result is None:
-            messages.success(request, _("Your correction has been recorded."))
+            messages.success(request, _("Corrected %(field)s to %(value)s.") % facts)
         else:
             messages.success(
                 request,
                 _(
-                    "The fact comes from a government source; an officer will review your correction."
-                ),
+                    "Correction of %(field)s to %(value)s sent for review: the fact comes "
+                    "from a government source, so an officer checks it first."
+                )
+                % facts,
             )
     return redirect("enterprises:detail", uscc=uscc)
 
@@ -236,7 +247,15 @@ def pool_enter(request: HttpRequest, uscc: str) -> HttpResponse:
                 enterprise, actor=request.user, pool=form.cleaned_data["pool"],
                 on=form.cleaned_data["on"], reason=form.cleaned_data["reason"],
             )  # fmt: skip
-            messages.success(request, _("Entered into the pool."))
+            messages.success(
+                request,
+                _("%(enterprise)s entered the pool %(pool)s on %(on)s.")
+                % {
+                    "enterprise": enterprise.name,
+                    "pool": form.cleaned_data["pool"],
+                    "on": date_format(form.cleaned_data["on"]),
+                },
+            )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
     else:
@@ -258,7 +277,15 @@ def pool_exit(request: HttpRequest, stay_id: int) -> HttpResponse:
                 on=form.cleaned_data["on"],
                 reason=form.cleaned_data["reason"],
             )
-            messages.success(request, _("Left the pool."))
+            messages.success(
+                request,
+                _("%(enterprise)s left the pool %(pool)s on %(on)s.")
+                % {
+                    "enterprise": stay.enterprise.name,
+                    "pool": stay.pool,
+                    "on": date_format(form.cleaned_data["on"]),
+                },
+            )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
     else:
@@ -275,7 +302,14 @@ def qualification_add(request: HttpRequest, uscc: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.record_qualification(enterprise, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Qualification recorded."))
+            messages.success(
+                request,
+                _("Recorded the qualification %(kind)s of %(enterprise)s.")
+                % {
+                    "kind": dict(form.fields["kind"].choices).get(form.cleaned_data["kind"], ""),
+                    "enterprise": enterprise.name,
+                },
+            )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
     else:
@@ -295,7 +329,14 @@ def tags(request: HttpRequest, uscc: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.set_tags(enterprise, actor=request.user, names=form.names())
-            messages.success(request, _("Tags saved."))
+            names = form.names()
+            messages.success(
+                request,
+                _("Tags of %(enterprise)s: %(tags)s.")
+                % {"enterprise": enterprise.name, "tags": "、".join(names)}
+                if names
+                else _("Removed every tag of %(enterprise)s.") % {"enterprise": enterprise.name},
+            )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
     return redirect("enterprises:detail", uscc=uscc)
@@ -385,7 +426,11 @@ def warning_handle(request: HttpRequest, warning_id: int) -> HttpResponse:
         return redirect("enterprises:warnings")
     if target == WarningStatus.APPEAL:
         return redirect(appeal_intake_url(warning.enterprise.uscc, warning.pk))
-    messages.success(request, _("Warning updated."))
+    messages.success(
+        request,
+        _("Warning for %(enterprise)s marked “%(status)s”.")
+        % {"enterprise": warning.enterprise.name, "status": WarningStatus(target).label},
+    )
     if request.POST.get("next") == "detail":
         return redirect("enterprises:detail", uscc=warning.enterprise.uscc)
     return redirect("enterprises:warnings")
@@ -421,5 +466,11 @@ def correction_review(request: HttpRequest, request_id: int) -> HttpResponse:
     except (ValidationError, TransitionError) as exc:
         messages.error(request, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
     else:
-        messages.success(request, _("Review recorded."))
+        facts = {"enterprise": correction.enterprise.name, "value": correction.proposed_value}
+        if form.cleaned_data["decision"] == "approve":
+            messages.success(request, _("Approved: %(enterprise)s now shows %(value)s.") % facts)
+        else:
+            messages.success(
+                request, _("Rejected the correction of %(enterprise)s to %(value)s.") % facts
+            )
     return redirect("enterprises:corrections")

@@ -24,8 +24,23 @@ class PoliciesConfig(AppConfig):
             context=cards.enterprise_card,
         )
         register_home_card(
-            "policies/cards/officer.html",
+            "core/cards/due.html",
             [Role.POLICY_OFFICER],
             order=30,
             context=cards.officer_card,
+            key="policies:applications",
+        )
+        register_home_card(
+            "core/cards/due.html",
+            [Role.POLICY_OFFICER],
+            order=31,
+            context=cards.batches_card,
+            key="policies:batches",
+        )
+        register_home_card(
+            "core/cards/due.html",
+            [Role.POLICY_OFFICER],
+            order=32,
+            context=cards.documents_card,
+            key="policies:documents",
         )

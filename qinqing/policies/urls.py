@@ -18,6 +18,7 @@ urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("documents/new/", views.document_edit, name="document_new"),
     path("documents/<int:pk>/edit/", views.document_edit, name="document_edit"),
+    path("documents/<int:pk>/", views.document_guide, name="guide"),
     path("documents/<int:pk>/<str:action>/", views.document_status, name="document_status"),
     path("items/new/", views.item_edit, name="item_new"),
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),

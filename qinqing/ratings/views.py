@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,6 +36,7 @@ from qinqing.ratings.forms import (
 )
 from qinqing.ratings.metrics import rating_figures
 from qinqing.ratings.models import (
+    CallbackOutcome,
     Channel,
     Contest,
     ContestStatus,
@@ -177,21 +179,34 @@ def rating_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action in {"verify", "rectify", "callback"} and rect is None:
             raise ValidationError(_("This rating has no rectification case."))
         if action == "verify":
-            services.verify_rectification(rect, actor=request.user, note=data["note"])
+            rect = services.verify_rectification(rect, actor=request.user, note=data["note"])
+            done = _("Verified; the unit now rectifies it by %(due)s.") % {
+                "due": date_format(timezone.localtime(rect.due_at), "MONTH_DAY_FORMAT")
+            }
         elif action == "rectify":
             services.record_rectification(rect, actor=request.user, note=data["note"])
+            done = _("Rectification recorded; the enterprise is called back next.")
         elif action == "callback":
             services.record_callback(
                 rect, actor=request.user, outcome=data["outcome"], note=data["note"]
             )
+            done = _("Call-back recorded: %(outcome)s; the case is closed.") % {
+                "outcome": CallbackOutcome(data["outcome"]).label
+            }
         elif action == "contest":
             services.file_contest(rating, actor=request.user, reason=data["reason"])
+            done = _("Contest filed; the supervisor decides whether the rating stands.")
         else:
             contest = get_object_or_404(Contest, rating=rating, status=ContestStatus.PENDING)
             services.decide_contest(
                 contest, actor=request.user, accept=data["accept"], note=data["note"]
             )
-        messages.success(request, _("Saved."))
+            done = (
+                _("Contest accepted: the rating no longer counts.")
+                if data["accept"]
+                else _("Contest rejected: the rating stands.")
+            )
+        messages.success(request, done)
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -112,7 +113,15 @@ def hotspots(request: HttpRequest) -> HttpResponse:
             except hotspot_service.Forbidden as exc:
                 raise deny(request, user, "analytics:hotspot_run") from exc
             else:
-                messages.success(request, _("The hot spots are being computed."))
+                messages.success(
+                    request,
+                    _("Computing the hot spots of %(division)s, %(start)s to %(end)s.")
+                    % {
+                        "division": data["division"],
+                        "start": date_format(data["period_start"]),
+                        "end": date_format(data["period_end"]),
+                    },
+                )
                 return redirect(f"{request.path}?run={run.pk}")
         else:
             messages.error(request, _form_errors(form))
@@ -183,7 +192,15 @@ def _pick_topic(request: HttpRequest, spot: Hotspot) -> HttpResponse:
             except ValidationError as exc:
                 messages.error(request, _error_text(exc))
             else:
-                messages.success(request, _("The monthly topic has been set."))
+                messages.success(
+                    request,
+                    _("Set “%(title)s” as the topic of %(month)s, owned by %(owner)s.")
+                    % {
+                        "title": topic.title,
+                        "month": date_format(topic.month, "YEAR_MONTH_FORMAT"),
+                        "owner": topic.owner,
+                    },
+                )
                 return redirect("analytics:monthly_topic", pk=topic.pk)
         else:
             messages.error(request, _form_errors(form))
@@ -266,7 +283,14 @@ def update_topic(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, _("Saved."))
+        topic.refresh_from_db()
+        messages.success(
+            request,
+            _("Topic now “%(status)s”; your note is on its record.")
+            % {"status": topic.get_status_display()}
+            if data["status"]
+            else _("Your note is on the topic's record."),
+        )
     return redirect("analytics:monthly_topic", pk=topic.pk)
 
 

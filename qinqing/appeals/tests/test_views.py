@@ -363,3 +363,21 @@ def test_intake_ignores_an_unknown_enterprise_in_the_link(intake: Any, client_fo
         client_for(intake).get(reverse("appeals:intake") + "?enterprise=NOTACODE").content.decode()
     )
     assert "NOTACODE" not in page
+
+
+def test_actions_say_what_happened_with_the_deadline(
+    handler: Any, dispatched: Appeal, client_for: Any
+) -> None:
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    response = client_for(handler).post(
+        reverse("appeals:act", args=[dispatched.pk, "acknowledge"]),
+        {"acknowledge-note": ""},
+        follow=True,
+    )
+    dispatched.refresh_from_db()
+    due = date_format(timezone.localtime(dispatched.next_due_at), "SHORT_DATETIME_FORMAT")
+    page = response.content.decode()
+    assert f"已签收，答复时限 {due}。" in page
+    assert "操作成功" not in page and "Done" not in page

@@ -11,8 +11,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from qinqing.accounts.models import Role
@@ -27,6 +27,7 @@ from qinqing.appeals.models import (
 )
 from qinqing.appeals.transitions import allowed_actions
 from qinqing.appeals.views.common import _error_text, _form_errors
+from qinqing.appeals.views.outcomes import extension_message, outcome_message
 from qinqing.lib.masking import mask_name, mask_phone
 from qinqing.workdays.services import get_calendar
 
@@ -247,7 +248,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(request, gettext("Done."))
+            messages.success(request, outcome_message(action, appeal, form.cleaned_data))
     return redirect("appeals:detail", pk=appeal.pk)
 
 
@@ -270,7 +271,9 @@ def decide_extension(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
-            messages.success(request, gettext("Done."))
+            messages.success(
+                request, extension_message(form.cleaned_data["approve"], extension.appeal)
+            )
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = ""

@@ -218,3 +218,20 @@ def test_only_registry_officers_record_qualifications(
         url, {**data, "valid_to": "2024-01-01", "certificate_no": "X"}, follow=True
     )
     assert "有效期截止日期不能早于起始日期" in bad.content.decode()
+
+
+def test_officer_actions_say_what_happened(client_for, policy_officer, enterprise_a) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    pool = Pool.objects.create(name="专精特新培育库")
+    client = client_for(policy_officer)
+    page = client.post(
+        reverse("enterprises:pool_enter", args=[enterprise_a.uscc]),
+        {"pool": pool.pk, "on": "2026-11-02", "reason": "申报专精特新"},
+        follow=True,
+    ).content.decode()
+    assert "甲公司 已于 2026年11月2日 入库：专精特新培育库" in page
+    page = client.post(
+        reverse("enterprises:tags", args=[enterprise_a.uscc]), {"tags": "链主, 外贸"}, follow=True
+    ).content.decode()
+    assert "甲公司 的标签已保存：链主、外贸" in page

@@ -84,6 +84,15 @@ class InSetClause(Clause):
     def _what(self) -> str:
         return _("size class") if self.column == "size_class" else _("tax credit rating")
 
+    def _label(self, value: str) -> str:
+        """Size classes by their Chinese names (小型, not "small"); credit grades as written."""
+        if self.column == "size_class":
+            from qinqing.enterprises.models import SizeClass
+
+            if value in SizeClass.values:
+                return str(SizeClass(value).label)
+        return value
+
     def evaluate(self, facts: EnterpriseFacts) -> ClauseResult:
         value = getattr(facts, self.column)
         status = None if not value else value in self.values
@@ -93,8 +102,8 @@ class InSetClause(Clause):
                 _("%(what)s is %(value)s (required: %(values)s): %(status)s")
                 % {
                     "what": self._what(),
-                    "value": value or _("missing"),
-                    "values": "、".join(self.values),
+                    "value": self._label(value) if value else _("missing"),
+                    "values": "、".join(self._label(v) for v in self.values),
                     "status": status_word(status),
                 }
             ),
@@ -104,7 +113,7 @@ class InSetClause(Clause):
     def describe(self) -> str:
         return _("%(what)s is one of %(values)s") % {
             "what": self._what(),
-            "values": "、".join(self.values),
+            "values": "、".join(self._label(v) for v in self.values),
         }
 
 

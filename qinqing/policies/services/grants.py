@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qinqing.core.audit import record_audit
+from qinqing.core.models import AuditEvent
 from qinqing.core.notify import notify
 from qinqing.policies import events
 from qinqing.policies.facts import facts_for
@@ -142,9 +144,24 @@ def remove_grant_line(line: GrantLine, *, actor: Any, note: str = "") -> GrantLi
 
 
 def approve_grant_batch(batch: GrantBatch, *, actor: Any) -> GrantBatch:
-    """Approve the list: one pending disbursement per included line. The item row lock
+    """Approve the list: one pending disbursement per included line. The approver must
+    not be the officer who prepared the list (四眼原则). The item row lock
     serialises approvals of one item; the budget and the once-per-period rule are
     checked again under it (and the unique constraint backs the latter)."""
+    if batch.created_by_id == getattr(actor, "pk", None):
+        # 四眼原则: money leaves only when a second officer has checked the list
+        record_audit(
+            AuditEvent.Kind.DENIED,
+            user=actor,
+            action="policies:approve_own_grant_batch",
+            batch=batch.pk,
+        )
+        raise ValidationError(
+            _(
+                "You prepared this grant list, so another policy officer must approve it "
+                "(four-eyes principle)."
+            )
+        )
     with transaction.atomic():
         item = PolicyItem.objects.select_for_update().get(pk=batch.item_id)
         batch = GrantBatch.objects.select_for_update().get(pk=batch.pk)

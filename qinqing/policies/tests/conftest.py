@@ -22,3 +22,12 @@ def fresh_rule_caches() -> Iterator[None]:
     matching._ACTIVE.clear()
     matching._PARSED.clear()
     yield
+
+
+@pytest.fixture
+def second_officer(district):  # type: ignore[no-untyped-def]
+    """Another policy officer: grant lists need a second person to approve (四眼原则)."""
+    from qinqing.accounts.models import Role
+    from qinqing.conftest import make_user
+
+    return make_user("policy2", role=Role.POLICY_OFFICER, org=district.district, full_name="马审批")

@@ -53,7 +53,7 @@ def auto_item(policy_officer, district):
 
 
 def test_grant_list_respects_caps_and_budget_and_pays_each_enterprise_once(
-    auto_item, policy_officer
+    auto_item, policy_officer, second_officer
 ) -> None:
     firms = [eligible_enterprise() for _ in range(4)]
     make_enterprise(serious_dishonesty=None)  # cannot decide: never on a grant list
@@ -73,8 +73,8 @@ def test_grant_list_respects_caps_and_budget_and_pays_each_enterprise_once(
         == batch
     )
 
-    services.approve_grant_batch(batch, actor=policy_officer)
-    services.approve_grant_batch(batch, actor=policy_officer)  # a retry
+    services.approve_grant_batch(batch, actor=second_officer)
+    services.approve_grant_batch(batch, actor=second_officer)  # a retry
     assert Disbursement.objects.filter(item=auto_item).count() == 3
     assert GrantBatch.objects.get(pk=batch.pk).total == Decimal("45.00")
 
@@ -96,7 +96,7 @@ def test_the_database_refuses_a_second_payment_for_the_same_item_and_period(auto
 
 
 def test_removed_lines_are_not_paid_and_enterprises_are_told(
-    auto_item, policy_officer, enterprise_a, enterprise_user_a
+    auto_item, policy_officer, second_officer, enterprise_a, enterprise_user_a
 ) -> None:
     other = eligible_enterprise()
     enterprise_a.serious_dishonesty = False
@@ -109,7 +109,7 @@ def test_removed_lines_are_not_paid_and_enterprises_are_told(
     services.remove_grant_line(
         batch.lines.get(enterprise=other), actor=policy_officer, note="已注销"
     )
-    services.approve_grant_batch(batch, actor=policy_officer)
+    services.approve_grant_batch(batch, actor=second_officer)
     assert list(Disbursement.objects.values_list("enterprise_id", flat=True)) == [enterprise_a.pk]
     assert (
         Notification.objects.filter(recipient=enterprise_user_a, kind="policy_grant").count() == 1
@@ -238,3 +238,26 @@ def test_approval_above_the_cap_is_refused(
     assert "amount" in exc.value.message_dict
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED and not Disbursement.objects.exists()
+
+
+def test_the_officer_who_prepared_a_grant_list_cannot_approve_it(
+    auto_item, policy_officer, second_officer
+) -> None:
+    from qinqing.core.models import AuditEvent
+
+    eligible_enterprise()
+    publish_rule(auto_item, RULE, actor=policy_officer)
+    batch = services.create_grant_batch(
+        auto_item, actor=policy_officer, period="2025", idempotency_key="own"
+    )
+    with pytest.raises(ValidationError, match="四眼原则"):
+        services.approve_grant_batch(batch, actor=policy_officer)
+    assert GrantBatch.objects.get(pk=batch.pk).status == GrantBatch.Status.DRAFT
+    assert not Disbursement.objects.exists()
+    assert AuditEvent.objects.filter(
+        kind=AuditEvent.Kind.DENIED, user=policy_officer, detail__batch=batch.pk
+    ).exists()
+    services.approve_grant_batch(batch, actor=second_officer)
+    batch.refresh_from_db()
+    assert batch.status == GrantBatch.Status.APPROVED and batch.approved_by == second_officer
+    assert Disbursement.objects.count() == 1

@@ -168,7 +168,9 @@ def test_enterprise_applies_and_only_it_and_officers_see_the_application(
     assert application.status == "approved" and application.amount_approved == Decimal("5")
 
 
-def test_grant_lists_are_for_officers(item, client_for, policy_officer, handler) -> None:
+def test_grant_lists_are_for_officers(
+    item, client_for, policy_officer, second_officer, handler
+) -> None:
     PolicyItem.objects.filter(pk=item.pk).update(mode="auto")
     url = reverse("policies:batch_create", args=[item.pk])
     assert client_for(handler).post(url, {"period": "2025", "key": "b1"}).status_code == 403
@@ -182,8 +184,16 @@ def test_grant_lists_are_for_officers(item, client_for, policy_officer, handler)
         .status_code
         == 403
     )
-    client_for(policy_officer).post(reverse("policies:batch_action", args=[batch.pk, "approve"]))
+    own = client_for(policy_officer).post(
+        reverse("policies:batch_action", args=[batch.pk, "approve"]), follow=True
+    )
+    assert "须由另一名政策专员审批" in own.content.decode()
+    assert GrantBatch.objects.get().status == "draft"
+    approved = client_for(second_officer).post(
+        reverse("policies:batch_action", args=[batch.pk, "approve"]), follow=True
+    )
     assert GrantBatch.objects.get().status == "approved"
+    assert "兑现名单已审批：待拨付" in approved.content.decode()
 
 
 def test_match_run_progress_is_polled(

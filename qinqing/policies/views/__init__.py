@@ -4,6 +4,7 @@ from qinqing.policies.views.common import POLICY_KINDS
 from qinqing.policies.views.desk import (
     desk,
     document_edit,
+    document_guide,
     document_status,
     item_edit,
     item_status,
@@ -42,6 +43,7 @@ __all__ = [
     "batch_create",
     "batch_detail",
     "desk",
+    "document_guide",
     "disbursement_pay",
     "document_edit",
     "document_status",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from qinqing.accounts.models import Role
 from qinqing.accounts.permissions import ensure, is_staff_member, role_required
 from qinqing.policies import forms, metrics, services
+from qinqing.policies.guide import document_progress
 from qinqing.policies.matching import compile_version
 from qinqing.policies.models import (
     MatchRun,
@@ -33,7 +34,7 @@ from qinqing.policies.selectors import (
     documents_visible_to,
     items_visible_to,
 )
-from qinqing.policies.views.common import _errors
+from qinqing.policies.views.common import _errors, back_to
 
 # --- policy desk (officers; other staff read) ------------------------------------------------------
 
@@ -70,8 +71,11 @@ def document_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if request.FILES.get("attachment"):
             upload = request.FILES["attachment"]
             PolicyAttachment.objects.create(document=document, name=upload.name[:200], file=upload)
-        messages.success(request, _("Saved."))
-        return redirect("policies:desk")
+        messages.success(
+            request,
+            _("Saved the document “%(title)s”; next, add its items.") % {"title": document.title},
+        )
+        return redirect("policies:guide", pk=document.pk)
     return render(
         request,
         "policies/form.html",
@@ -84,19 +88,29 @@ def document_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def document_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     document = get_object_or_404(PolicyDocument, pk=pk)
     try:
-        services.set_document_status(document, actor=request.user, action=action)
+        document = services.set_document_status(document, actor=request.user, action=action)
     except ValidationError as exc:
         _errors(request, exc)
-    return redirect("policies:desk")
+    else:
+        messages.success(
+            request,
+            _("The document “%(title)s” is now %(status)s.")
+            % {"title": document.title, "status": document.get_status_display()},
+        )
+    return back_to(request, "policies:desk")
 
 
 @role_required(Role.POLICY_OFFICER)
 def item_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     item = get_object_or_404(PolicyItem, pk=pk) if pk else None
-    form = forms.ItemForm(request.POST or None, instance=item)
+    initial = {"document": request.GET.get("document")} if item is None else None
+    form = forms.ItemForm(request.POST or None, instance=item, initial=initial)
     if request.method == "POST" and form.is_valid():
         item = services.save_item(form.save(commit=False), actor=request.user)
-        messages.success(request, _("Saved."))
+        messages.success(
+            request,
+            _("Saved the item “%(title)s”; next, write who qualifies.") % {"title": item.title},
+        )
         return redirect("policies:rule", pk=item.pk)
     return render(request, "policies/form.html", {"form": form, "title": _("Policy item")})
 
@@ -106,10 +120,16 @@ def item_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def item_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     item = access_item(request, request.user, pk)
     try:
-        services.set_item_status(item, actor=request.user, action=action)
+        item = services.set_item_status(item, actor=request.user, action=action)
     except ValidationError as exc:
         _errors(request, exc)
-    return redirect("policies:item", pk=pk)
+    else:
+        messages.success(
+            request,
+            _("The item “%(title)s” is now %(status)s; matching runs again in the background.")
+            % {"title": item.title, "status": item.get_status_display()},
+        )
+    return back_to(request, "policies:item", pk)
 
 
 @role_required(Role.POLICY_OFFICER)
@@ -137,7 +157,14 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
             draft = services.draft_rule(
                 item, actor=request.user, tree=new_tree, note=request.POST.get("note", "")[:200]
             )
-            messages.success(request, _("Draft saved. Check its effect below before publishing."))
+            messages.success(
+                request,
+                _(
+                    "Saved draft version %(n)s of the rule for “%(title)s”. Check its effect "
+                    "below before publishing."
+                )
+                % {"n": draft.number, "title": item.title},
+            )
             return redirect("policies:rule", pk=pk)
         except ValidationError as exc:
             _errors(request, exc)
@@ -169,8 +196,11 @@ def rule_import(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(form.errors.get("file") or _("Choose a file."))
-        services.import_rule(item, actor=request.user, data=form.cleaned_data["file"])
-        messages.success(request, _("Imported as a draft."))
+        draft = services.import_rule(item, actor=request.user, data=form.cleaned_data["file"])
+        messages.success(
+            request,
+            _("Imported the file as draft version %(n)s of the rule.") % {"n": draft.number},
+        )
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("policies:rule", pk=pk)
@@ -201,8 +231,27 @@ def rule_publish(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(RuleVersion, pk=pk)
     access_item(request, request.user, version.item_id)
     try:
-        services.publish_rule(version, actor=request.user)
-        messages.success(request, _("Published. Matching runs again in the background."))
+        version = services.publish_rule(version, actor=request.user)
+        messages.success(
+            request,
+            _(
+                "Published version %(n)s of the rule for “%(title)s”; matching runs again in "
+                "the background."
+            )
+            % {"n": version.number, "title": version.item.title},
+        )
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("policies:rule", pk=version.item_id)
+
+
+@role_required(Role.POLICY_OFFICER)
+def document_guide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The officer's way from a document to published items, on one page."""
+    document = get_object_or_404(documents_visible_to(request.user), pk=pk)
+    steps, progress = document_progress(document)
+    return render(
+        request,
+        "policies/guide.html",
+        {"title": document.title, "document": document, "steps": steps, "progress": progress},
+    )

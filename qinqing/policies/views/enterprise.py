@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,7 +91,15 @@ def upload_material(request: HttpRequest) -> HttpResponse:
             file=form.cleaned_data["file"],
             valid_to=form.cleaned_data["valid_to"],
         )
-        messages.success(request, _("The material is on file and will be reused."))
+        messages.success(
+            request,
+            _("%(material)s is on file and will be reused in later applications.")
+            % {
+                "material": dict(form.fields["material_type"].choices).get(
+                    form.cleaned_data["material_type"], ""
+                )
+            },
+        )
     else:
         for field, errors in form.errors.items():
             messages.error(
@@ -118,7 +127,14 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, _("Your application has been submitted."))
+            messages.success(
+                request,
+                _("Applied for “%(title)s”; the decision is due by %(due)s.")
+                % {
+                    "title": item.title,
+                    "due": date_format(timezone.localtime(application.due_at), "MONTH_DAY_FORMAT"),
+                },
+            )
             return redirect("policies:application", pk=application.pk)
     checklist = services.material_checklist(item, enterprise, timezone.localdate())
     return render(
@@ -175,21 +191,32 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
                     request.user,
                     f"policies:application_{action}",
                 )
+            facts = {"enterprise": application.enterprise.name, "note": note or "—"}
             if action == "return":
                 services.return_application(application, actor=request.user, note=note)
+                done = _("Returned to %(enterprise)s for correction; reason: %(note)s") % facts
             elif action == "approve":
-                services.approve_application(
+                application = services.approve_application(
                     application,
                     actor=request.user,
                     amount=form.cleaned_data.get("amount"),
                     note=note,
                 )
+                done = _("Approved %(amount)s (10k yuan) for %(enterprise)s; payment follows.") % {
+                    **facts,
+                    "amount": application.amount_approved,
+                }
             elif action == "reject":
                 services.reject_application(application, actor=request.user, note=note)
+                done = _("Rejected the application of %(enterprise)s; reason: %(note)s") % facts
             elif action == "resubmit":
                 services.resubmit_application(application, actor=request.user, note=note)
+                done = _("Resubmitted; the officer reviews it again.")
             else:
                 services.withdraw_application(application, actor=request.user)
+                done = _("Withdrawn.")
     except ValidationError as exc:
         _errors(request, exc)
+    else:
+        messages.success(request, done)
     return redirect("policies:application", pk=pk)

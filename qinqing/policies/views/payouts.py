@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,7 +36,7 @@ from qinqing.policies.selectors import (
     can_manage,
     can_see_matches,
 )
-from qinqing.policies.views.common import _errors
+from qinqing.policies.views.common import _errors, back_to
 
 
 @login_required
@@ -103,7 +104,11 @@ def item_push(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_item(request, request.user, pk)
     try:
         sent = services.push_item(item, actor=request.user)
-        messages.success(request, _("%(n)s messages sent.") % {"n": sent})
+        messages.success(
+            request,
+            _("Told %(n)s eligible enterprise(s) about “%(title)s”.")
+            % {"n": sent, "title": item.title},
+        )
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("policies:matches", pk=pk)
@@ -127,6 +132,15 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
         return redirect("policies:matches", pk=pk)
+    included = batch.lines.filter(status=GrantLine.Status.INCLUDED).count()
+    messages.success(
+        request,
+        _(
+            "Prepared the %(period)s grant list: %(n)s enterprise(s), %(total)s (10k yuan) in "
+            "total. Another policy officer approves it."
+        )
+        % {"period": batch.period, "n": included, "total": batch.total},
+    )
     return redirect("policies:batch", pk=batch.pk)
 
 
@@ -155,18 +169,28 @@ def batch_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     batch = access_batch(request, request.user, pk)
     try:
         if action == "approve":
-            services.approve_grant_batch(batch, actor=request.user)
+            batch = services.approve_grant_batch(batch, actor=request.user)
+            done = _(
+                "Approved the grant list: %(n)s payment(s) of %(total)s (10k yuan) in total "
+                "to be made; the enterprises have been told."
+            ) % {"n": batch.lines.filter(disbursement__isnull=False).count(), "total": batch.total}
         elif action == "cancel":
             services.cancel_grant_batch(batch, actor=request.user)
+            done = _("Cancelled the %(period)s grant list.") % {"period": batch.period}
         elif action == "remove":
             line = get_object_or_404(GrantLine, pk=request.POST.get("line"), batch=batch)
             services.remove_grant_line(
                 line, actor=request.user, note=request.POST.get("note", "")[:200]
             )
+            done = _("Removed %(enterprise)s from the grant list.") % {
+                "enterprise": line.enterprise.name
+            }
         else:
             raise Http404
     except ValidationError as exc:
         _errors(request, exc)
+    else:
+        messages.success(request, done)
     return redirect("policies:batch", pk=pk)
 
 
@@ -178,12 +202,24 @@ def disbursement_pay(request: HttpRequest, pk: int) -> HttpResponse:
         paid_on = dt.date.fromisoformat(
             request.POST.get("paid_on") or timezone.localdate().isoformat()
         )
-        services.mark_disbursement_paid(disbursement, actor=request.user, paid_on=paid_on)
+        disbursement = services.mark_disbursement_paid(
+            disbursement, actor=request.user, paid_on=paid_on
+        )
     except ValueError:
         messages.error(request, _("Paid on: give a date such as 2026-07-01."))
     except ValidationError as exc:
         _errors(request, exc)
-    return redirect(request.POST.get("next") or "policies:desk")
+    else:
+        messages.success(
+            request,
+            _("Recorded the payment of %(amount)s (10k yuan) to %(enterprise)s on %(on)s.")
+            % {
+                "amount": disbursement.amount,
+                "enterprise": disbursement.enterprise.name,
+                "on": date_format(disbursement.paid_on),
+            },
+        )
+    return back_to(request, "policies:desk")
 
 
 @require_POST
