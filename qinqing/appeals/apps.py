@@ -8,4 +8,7 @@ class AppealsConfig(AppConfig):
     def ready(self) -> None:
         from qinqing.appeals import cards, tasks  # noqa: F401  (tasks: periodic sweep)
 
+        from qinqing.appeals import figures
+
         cards.register()
+        figures.register()
