@@ -6,6 +6,7 @@ import random
 from argparse import ArgumentParser
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"演示账号的密码均为 {DEMO_PASSWORD}")
+        call_command("train_router", "--from-history", "--if-enough", stdout=self.stdout)  # seams
 
     def seed_organisations(self) -> dict[str, Organisation]:
         orgs: dict[str, Organisation] = {}
