@@ -3,7 +3,7 @@ from `appeals_visible_to(user)` or `access_appeal(...)`."""
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from qinqing.accounts.models import Organisation, Role
@@ -15,7 +15,7 @@ from qinqing.accounts.permissions import (
     scope_filter,
     scope_org_ids,
 )
-from qinqing.appeals.models import Appeal, Assignment, Extension
+from qinqing.appeals.models import Appeal, AppealEvent, Assignment, Extension
 
 OVERSIGHT_ROLES = (Role.INTAKE_OPERATOR, Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
 DEPARTMENT_ROLES = (Role.HANDLER, Role.DEPT_HEAD)
@@ -149,15 +149,28 @@ def may_view_personal_data(user: Any, appeal: Appeal | None = None) -> bool:
     return is_lead_department_member(user, appeal)
 
 
+def with_pressure(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    """Annotate `pressed` ("urged" 催办 or "supervised" 督办: the latest since the current
+    handling cycle began) and `pressed_at`, for the worklist's marker."""
+    latest = AppealEvent.objects.filter(
+        appeal=OuterRef("pk"), kind__in=("urged", "supervised")
+    ).order_by("-at", "-id")
+    return qs.annotate(
+        pressed=Subquery(latest.values("kind")[:1]),
+        pressed_at=Subquery(latest.values("at")[:1]),
+    )
+
+
 def worklist_for(user: Any) -> QuerySet[Appeal]:
-    """Open appeals that the user's departments lead or assist, what is due first."""
+    """Open appeals that the user's departments lead or assist, what is due first; each
+    carries its latest 催办/督办 (`pressed`)."""
     from qinqing.appeals.models import FINAL_STATUSES
 
     departments = _org_ids(user, *DEPARTMENT_ROLES)
     open_assignments = Assignment.objects.filter(
         department_id__in=departments, state__in=OPEN_ASSIGNMENT_STATES
     ).values("appeal_id")
-    return (
+    return with_pressure(
         Appeal.objects.filter(pk__in=open_assignments)
         .exclude(status__in=FINAL_STATUSES)
         .select_related("category", "lead_department")
