@@ -9,7 +9,14 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
-from qinqing.appeals.models import OPEN_STATUSES, Appeal, Assignment, Clock, ClockKind, Rating, Status
+from qinqing.appeals.models import (
+    OPEN_STATUSES,
+    Assignment,
+    Clock,
+    ClockKind,
+    Rating,
+    Status,
+)
 from qinqing.core.figures import (
     Figure,
     PartFilter,
@@ -62,12 +69,14 @@ APPEAL_PARTS = {
     "closed": _fixed(Q(status=Status.CLOSED)),
     "ack_on_time": _fixed(Q(ack_on_time=True)),
     "ack_late": _fixed(Q(ack_on_time=False)),
-    "ack_open_overdue": lambda now: Q(ack_on_time__isnull=True)
-    & _clock_overdue((ClockKind.ACKNOWLEDGE,))(now),
+    "ack_open_overdue": lambda now: (
+        Q(ack_on_time__isnull=True) & _clock_overdue((ClockKind.ACKNOWLEDGE,))(now)
+    ),
     "contact_on_time": _fixed(Q(contact_on_time=True)),
     "contact_late": _fixed(Q(contact_on_time=False)),
-    "contact_open_overdue": lambda now: Q(contact_on_time__isnull=True)
-    & _clock_overdue((ClockKind.CONTACT,))(now),
+    "contact_open_overdue": lambda now: (
+        Q(contact_on_time__isnull=True) & _clock_overdue((ClockKind.CONTACT,))(now)
+    ),
     "closed_on_time": _fixed(Q(status=Status.CLOSED, closed_on_time=True)),
     "close_open_overdue": _clock_overdue((ClockKind.REPLY, ClockKind.CALLBACK)),
     "called_back": _fixed(Q(callback_solved__isnull=False)),

@@ -185,3 +185,37 @@ def extensions_pending_for(user: Any) -> QuerySet[Extension]:
         .select_related("appeal", "clock")
         .order_by("created_at")
     )
+
+
+def reopen_window_days() -> int:
+    """Working days after the reply in which the enterprise may ask for 重办 itself
+    (APPEAL_REOPEN_WINDOW_WORKDAYS, default 15)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "APPEAL_REOPEN_WINDOW_WORKDAYS", 15))
+
+
+def reopen_window_ends(appeal: Appeal) -> Any:
+    """When the enterprise's own 重办 window closes (None: no reply yet)."""
+    from qinqing.workdays.services import deadline_after
+
+    if appeal.replied_at is None:
+        return None
+    return deadline_after(appeal.replied_at, reopen_window_days())
+
+
+def enterprise_may_request_reopen(user: Any, appeal: Appeal, now: Any = None) -> bool:
+    """The enterprise answered the call-back unsatisfied (or not solved) and the window
+    after the reply is still open: it may ask for 重办 itself."""
+    from django.utils import timezone
+
+    from qinqing.appeals.models import Rating, Status
+
+    if appeal.status != Status.CALLED_BACK or not is_enterprise_owner(user, appeal):
+        return False
+    unsatisfied = appeal.callback_solved is False or appeal.rating in (
+        Rating.UNSATISFIED,
+        Rating.VERY_UNSATISFIED,
+    )
+    ends = reopen_window_ends(appeal)
+    return unsatisfied and ends is not None and (now or timezone.now()) <= ends

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from qinqing.core import figures as registry
 
+
 def figure_choices() -> list[tuple[str, str]]:
     return [(f.name, f.label) for f in registry.all_figures() if not f.is_count]
 

@@ -168,7 +168,9 @@ def part_counts(
     return [
         {
             **{k: v for k, v in row.items() if not k.startswith("part__")},
-            "parts": {k.removeprefix("part__"): v or 0 for k, v in row.items() if k.startswith("part__")},
+            "parts": {
+                k.removeprefix("part__"): v or 0 for k, v in row.items() if k.startswith("part__")
+            },
         }
         for row in rows
     ]

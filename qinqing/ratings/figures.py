@@ -69,8 +69,10 @@ def register() -> None:
             period_field="occurred_at",
             base=lambda: Q(),
             parts=SERVICE_PARTS,
-            part_labels={"handled": "办理完成的服务（办结的诉求、决定的申报和兑现、窗口办事……）",
-                         "rated": "其中已评价的（申诉成立作废的不算）"},
+            part_labels={
+                "handled": "办理完成的服务（办结的诉求、决定的申报和兑现、窗口办事……）",
+                "rated": "其中已评价的（申诉成立作废的不算）",
+            },
             groups={"department": "department_id", "window": "window_id"},
             description=(
                 "Services rendered (服务事件: an appeal closed, an application or payout decided, "

@@ -71,33 +71,37 @@ def history(intake, handler, other_handler, supervisor, district, enterprise_a,
     reopened, one returned and re-dispatched, one overdue, one duplicate, one window
     service nobody rated. 基本满意 weighs 0.5, so a plain share would differ."""
     settings.APPEAL_SATISFACTION_WEIGHTS = {Answer.BASIC: 0.5}
-    with time_machine.travel(at(1), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            good = register(intake, enterprise_a)
-            handle(good, intake, handler, supervisor, district.dept, Answer.VERY_SATISFIED)
-            appeals.close_appeal(good, actor=supervisor)
-            so_so = register(intake)
-            handle(so_so, intake, handler, supervisor, district.dept, Answer.UNSATISFIED,
+    with (
+        time_machine.travel(at(1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        good = register(intake, enterprise_a)
+        handle(good, intake, handler, supervisor, district.dept, Answer.VERY_SATISFIED)
+        appeals.close_appeal(good, actor=supervisor)
+        so_so = register(intake)
+        handle(so_so, intake, handler, supervisor, district.dept, Answer.UNSATISFIED,
                    solved=False)  # fmt: skip
-            appeals.reopen_appeal(so_so, actor=supervisor, reason="未解决")
-            returned = register(intake, title="营业执照变更跑了三趟")
-            appeals.dispatch_appeal(returned, actor=intake, to=district.other_dept)
-            appeals.return_appeal(returned, actor=other_handler, reason="非本部门")
-            late = register(intake, title="园区道路破损")
-            appeals.dispatch_appeal(late, actor=intake, to=district.other_dept)
-            twice = register(intake, enterprise_a)
-            appeals.mark_duplicate(twice, actor=intake, original=good)
-            ratings.record_service_event(
-                kind="window", reference="window:2025-09-01:1", department=district.dept
-            )
-    with time_machine.travel(at(3), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            handle(returned, intake, handler, supervisor, district.dept, Answer.BASIC)
-            appeals.close_appeal(returned, actor=supervisor)
-            bad = register(intake, title="水压不足影响生产")
-            handle(bad, intake, other_handler, supervisor, district.other_dept,
+        appeals.reopen_appeal(so_so, actor=supervisor, reason="未解决")
+        returned = register(intake, title="营业执照变更跑了三趟")
+        appeals.dispatch_appeal(returned, actor=intake, to=district.other_dept)
+        appeals.return_appeal(returned, actor=other_handler, reason="非本部门")
+        late = register(intake, title="园区道路破损")
+        appeals.dispatch_appeal(late, actor=intake, to=district.other_dept)
+        twice = register(intake, enterprise_a)
+        appeals.mark_duplicate(twice, actor=intake, original=good)
+        ratings.record_service_event(
+            kind="window", reference="window:2025-09-01:1", department=district.dept
+        )
+    with (
+        time_machine.travel(at(3), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        handle(returned, intake, handler, supervisor, district.dept, Answer.BASIC)
+        appeals.close_appeal(returned, actor=supervisor)
+        bad = register(intake, title="水压不足影响生产")
+        handle(bad, intake, other_handler, supervisor, district.other_dept,
                    Answer.VERY_UNSATISFIED, solved=False)  # fmt: skip
-            appeals.close_appeal(bad, actor=supervisor)
+        appeals.close_appeal(bad, actor=supervisor)
 
 
 def by_department(values: dict[Any, Any], district: Any, name: str) -> dict[int, Any]:
@@ -151,9 +155,12 @@ def test_every_surface_computes_every_figure_alike(history, district, admin_user
     for fig in registry.all_figures():
         name, expected = fig.name, reference[fig.name][None]
         assert rolled["totals"][name] == expected, f"cockpit rollup differs on {name}"
-        assert by_department(
-            {int(k): v.get(name) for k, v in rolled["by_department"].items()}, district, name
-        ) == per_dept[name], f"cockpit per department differs on {name}"
+        assert (
+            by_department(
+                {int(k): v.get(name) for k, v in rolled["by_department"].items()}, district, name
+            )
+            == per_dept[name]
+        ), f"cockpit per department differs on {name}"
         for attr, figure_name in METRIC_ATTRS.items():
             if figure_name == name:
                 assert getattr(total_row, attr) == expected, f"metrics differ on {name}"
@@ -167,9 +174,7 @@ def test_every_surface_computes_every_figure_alike(history, district, admin_user
             assert (round(value, 4) if isinstance(value, float) else value) == expected
             got = {pk: getattr(rating_rows.get(pk), attr, None) for pk in per_dept[name]}
             got = {pk: round(v, 4) if isinstance(v, float) else v for pk, v in got.items()}
-            want = {
-                pk: v for pk, v in per_dept[name].items() if pk in rating_rows or v is not None
-            }
+            want = {pk: v for pk, v in per_dept[name].items() if pk in rating_rows or v is not None}
             assert {pk: got[pk] for pk in want} == want, f"ratings figures differ on {name}"
             seen += 1
         if not fig.is_count:

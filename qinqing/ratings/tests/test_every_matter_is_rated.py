@@ -21,16 +21,14 @@ from qinqing.ratings.selectors import events_to_rate
 pytestmark = pytest.mark.django_db
 
 
-def run_loop(
-    appeal, *, intake, handler, answer_by, district, answer=Answer.SATISFIED, solved=True
-):  # type: ignore[no-untyped-def]
+def run_loop(appeal, *, intake, handler, answer_by, district, answer=Answer.SATISFIED, solved=True):  # type: ignore[no-untyped-def]
     appeals.dispatch_appeal(appeal, actor=intake, to=district.dept)
     appeals.acknowledge_appeal(appeal, actor=handler)
     appeals.record_contact(appeal, actor=handler, method="phone", person="刘经理")
-    appeals.reply_appeal(appeal, actor=handler, result=ReplyResult.SOLVED, text="已协调供电公司恢复")
-    appeals.call_back_appeal(
-        appeal, actor=answer_by, solved=solved, rating=answer, note="抢修及时"
+    appeals.reply_appeal(
+        appeal, actor=handler, result=ReplyResult.SOLVED, text="已协调供电公司恢复"
     )
+    appeals.call_back_appeal(appeal, actor=answer_by, solved=solved, rating=answer, note="抢修及时")
 
 
 @pytest.fixture
