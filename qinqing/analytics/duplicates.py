@@ -252,10 +252,11 @@ def advisor_duplicate_details(
     details = []
     for c in found:
         a = c.appeal
-        if (
-            org is not None
-            and (a.title, a.description, a.enterprise_id, a.division_id)
-            == (title, text, enterprise_id, org.pk)
+        if org is not None and (a.title, a.description, a.enterprise_id, a.division_id) == (
+            title,
+            text,
+            enterprise_id,
+            org.pk,
         ):
             continue  # the appeal itself, on its own detail page
         details.append(

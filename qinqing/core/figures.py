@@ -88,12 +88,10 @@ class Figure:
         bottom = sum(float(counts.get(part) or 0) for part in self.denominator)
         return round(top / bottom, 4) if bottom else None
 
-    def list_part(self) -> str:
-        """The part whose rows a drill-down lists: a count's part, a rate's denominator
-        (when it has one part) or its first numerator part."""
-        if self.is_count or len(self.denominator) != 1:
-            return next(iter(self.weights()))
-        return self.denominator[0]
+    def list_parts(self) -> tuple[str, ...]:
+        """The parts whose rows a drill-down lists: a count's part, a rate's denominator
+        (its parts are disjoint, so the list has as many rows as the denominator says)."""
+        return self.denominator or tuple(self.weights())[:1]
 
 
 _POPULATIONS: dict[str, Population] = {}
@@ -228,14 +226,17 @@ def drill_down(
     qs: QuerySet[Any] | None = None,
     now: dt.datetime | None = None,
 ) -> QuerySet[Any]:
-    """The rows behind a number: the same population, period and part filter that the
-    count used, so the list has exactly as many rows as the number says."""
+    """The rows behind a number: the same population, period and part filters that the
+    count used, so the list has exactly as many rows as the number (a count) or its
+    denominator (a rate) says. `part` narrows to one part (a numerator, say)."""
     fig = figure(name)
     pop = _POPULATIONS[fig.population]
-    part = part or fig.list_part()
-    if part not in fig.parts():
+    if part is not None and part not in fig.parts():
         raise KeyError(f"figure {name} has no part {part!r}")
-    condition = pop.parts[part](now or timezone.now())
+    moment = now or timezone.now()
+    condition = Q()
+    for listed in (part,) if part else fig.list_parts():
+        condition |= pop.parts[listed](moment)
     return pop.in_period(start, end, qs).filter(condition)
 
 
