@@ -104,3 +104,51 @@ def figure_values(scope: ScopeLike, start: dt.date, end: dt.date) -> dict[str, A
         "by_department": {pk: values(parts) for pk, parts in by_department.items()},
         "by_month": {month: values(parts) for month, parts in sorted(by_month.items())},
     }
+
+
+# Where each population's rows are listed; the list applies the figure's own filter.
+LIST_PAGES = {
+    "appeals": "appeals:ledger",
+    "ratings": "ratings:list",
+    "service_events": "ratings:services",
+}
+BAD_FIGURES = {"appeal_overdue", "rating_bad"}
+
+
+def drill_link(name: str, start: dt.date, end: dt.date, division: Any = None) -> str:
+    """The list behind a figure's number for the days [start, end]: same population,
+    period and filter (?figure=<name>), so it has exactly that many rows."""
+    from urllib.parse import urlencode
+
+    from django.urls import NoReverseMatch, reverse
+
+    fig = registry.figure(name)
+    page = LIST_PAGES.get(fig.population)
+    if page is None:
+        return ""
+    try:
+        base = reverse(page)
+    except NoReverseMatch:
+        return ""
+    params = {"figure": name, "start": start.isoformat(), "end": end.isoformat()}
+    if division is not None and fig.population == "appeals":
+        params["division"] = str(division.pk)
+    return f"{base}?{urlencode(params)}"
+
+
+def cockpit_kpis(
+    values: dict[str, Any], start: dt.date, end: dt.date, division: Any = None
+) -> list[dict[str, Any]]:
+    """The cockpit's headline numbers: every figure registered with cockpit=True."""
+    return [
+        {
+            "name": fig.name,
+            "label": fig.label,
+            "definition": fig.definition,
+            "value": values["totals"].get(fig.name),
+            "is_count": fig.is_count,
+            "href": drill_link(fig.name, start, end, division),
+            "tone": "bad" if fig.name in BAD_FIGURES else "",
+        }
+        for fig in registry.cockpit_figures()
+    ]
