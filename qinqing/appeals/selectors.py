@@ -219,3 +219,31 @@ def enterprise_may_request_reopen(user: Any, appeal: Appeal, now: Any = None) ->
     )
     ends = reopen_window_ends(appeal)
     return unsatisfied and ends is not None and (now or timezone.now()) <= ends
+
+
+def appeals_behind_figure(
+    qs: QuerySet[Appeal], name: str, *, start: Any, end: Any, part: str | None = None
+) -> tuple[Any, QuerySet[Appeal], float | None] | None:
+    """(figure, the appeals it counts within `qs` for the days [start, end], its value
+    over them), or None when `name` is no registered appeals figure. The ledger shows
+    this list when a cockpit number links to it (?figure=...)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qinqing.core import figures as registry
+
+    try:
+        figure = registry.figure(name)
+    except KeyError:
+        return None
+    if figure.population != "appeals":
+        return None
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time(), tzinfo=tz) if start else None
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz) if end else None
+    if part not in (None, *figure.parts()):
+        part = None
+    rows = registry.drill_down(name, start=lo, end=hi, part=part, qs=qs)
+    value = registry.compute(name, start=lo, end=hi, qs=qs)[None]
+    return figure, rows, value
