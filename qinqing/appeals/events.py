@@ -22,6 +22,7 @@ EVENT_LABELS = {
     "resumed": "恢复办理",
     "withdrawn": "撤回",
     "duplicate": "标记重复件",
+    "merged": "并入重复件",
     "urged": "催办",
     "supervised": "督办",
     "extension_requested": "申请延期",

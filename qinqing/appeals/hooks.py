@@ -14,8 +14,10 @@ imports them; with none registered the intake page simply shows no suggestions.
     fn(title, text, enterprise, division) -> {
         "suggestions": [{"category": Category|id|None, "department": Organisation|id|None,
                          "confidence": float}],
-        "duplicates": [appeal id, ...],
+        "duplicates": [appeal id, or {"id": appeal id, "score": float, "reasons": [...],
+                       "shared_words": [...], "same_enterprise": bool}, ...],
     }
+`advise` returns every duplicate as such a dict (at least {"id": ...}), once per appeal.
 """
 
 import logging
@@ -52,7 +54,10 @@ def advise(title: str, text: str, enterprise: Any, division: Any) -> dict[str, l
             logger.exception("intake advisor %r failed", fn)
             continue
         merged["suggestions"] += list(result.get("suggestions", []))
-        merged["duplicates"] += list(result.get("duplicates", []))
+        for found in result.get("duplicates", []):
+            item = dict(found) if isinstance(found, dict) else {"id": found}
+            if all(d["id"] != item["id"] for d in merged["duplicates"]):
+                merged["duplicates"].append(item)
     merged["suggestions"].sort(key=lambda s: -float(s.get("confidence", 0)))
     return merged
 
