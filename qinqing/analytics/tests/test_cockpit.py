@@ -1,6 +1,6 @@
 import datetime as dt
-import re
 import itertools
+import re
 
 import pytest
 import time_machine
