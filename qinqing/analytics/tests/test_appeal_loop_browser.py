@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from qinqing.analytics import routing
+from qinqing.analytics.intel import routing
 from qinqing.analytics.tests.test_intel_fixtures import training_rows
 from qinqing.appeals import services as appeals
 from qinqing.appeals.models import Appeal, ReplyResult, Status
@@ -98,20 +98,20 @@ def test_one_appeal_from_intake_to_the_cockpit_with_numbers_that_agree(
 ) -> None:  # fmt: skip
     routing.train_and_store(training_rows(), source="fixture")
     earlier, _ = appeals.register_appeal(
-        actor=intake, channel="phone", title="园区停电", description="园区变压器故障导致停电三天",
+        actor=intake, channel="phone", title="厂区停电三天", description="园区变压器故障，厂区停电三天，生产线停工。",
         requester_name="王经理", requester_phone="13900000000", enterprise=enterprise_a,
     )  # fmt: skip
 
     # intake: advice appears as soon as title and description are typed
     page = as_user(chromium, server, intake)
     page.goto(f"{server.url}/appeals/intake/")
+    page.fill("#id_enterprise_query", enterprise_a.uscc)
     page.fill("#id_title", TITLE)
     page.fill("#id_description", TEXT)
     page.wait_for_selector("[data-advice] [data-suggestion]")
     page.wait_for_selector(f'[data-duplicate="{earlier.pk}"]')
     why = page.inner_text(f'[data-duplicate="{earlier.pk}"]')
-    assert "停电" in why and "%" in why
-    page.fill("#id_enterprise_query", enterprise_a.uscc)
+    assert "停电" in why and "%" in why and "同一企业" in why
     page.fill("#id_requester_name", "刘经理")
     page.fill("#id_requester_phone", "13812345678")
     page.click("form.panel button.primary")
@@ -121,6 +121,7 @@ def test_one_appeal_from_intake_to_the_cockpit_with_numbers_that_agree(
     act(page, server, appeal, "dispatch", department=str(district.dept.pk))
 
     def type_title_and_text(page: Any) -> None:
+        page.fill("#id_enterprise_query", enterprise_a.uscc)
         page.fill("#id_title", TITLE)
         page.fill("#id_description", TEXT)
 
