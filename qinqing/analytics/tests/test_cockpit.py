@@ -147,6 +147,7 @@ def test_cockpit_page_shows_figures_and_freshness(seeded, leader, client_for):
     )
     body = response.content.decode()
     assert response.status_code == 200
+
     def kpi(name: str) -> str:
         found = re.search(rf'data-kpi="{name}"[^>]*>([^<]*)<', body)
         assert found, name

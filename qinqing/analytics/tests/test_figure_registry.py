@@ -198,3 +198,26 @@ def test_drill_downs_list_exactly_the_rows_each_figure_counts(history) -> None:
                 assert rows.count() == counted.get(part, 0), (fig.name, part)
             listed = registry.drill_down(fig.name, start=LO, end=HI).count()
             assert listed == sum(counted.get(p, 0) for p in fig.list_parts()), fig.name
+
+
+def test_every_cockpit_number_opens_a_list_with_exactly_that_many_rows(
+    history, leader, client_for
+) -> None:
+    import re
+
+    client = client_for(leader)
+    with time_machine.travel(NOW, tick=False):
+        cockpit.refresh_rollups(START, END - dt.timedelta(days=1))
+        body = client.get(
+            "/analytics/cockpit/", {"start": START.isoformat(), "end": "2025-09-30"}
+        ).content.decode()
+        kpis = re.findall(r'data-kpi="([a-z_]+)" href="([^"]+)">([^<]*)<', body)
+        assert {name for name, _, _ in kpis} == {f.name for f in registry.cockpit_figures()}
+        for name, href, shown in kpis:
+            fig = registry.figure(name)
+            page = client.get(href.replace("&amp;", "&")).content.decode()
+            count = int(re.search(r"data-count>(\d+)<", page).group(1))
+            counted = registry.grouped_parts(fig.population, start=LO, end=HI)[None]
+            assert count == sum(counted.get(p, 0) for p in fig.list_parts()), name
+            if fig.is_count:
+                assert shown == str(count), name
