@@ -121,6 +121,33 @@ class RatingDaily(models.Model):  # 好差评日汇总: ratings given on `day`
         return f"{self.day} · {self.department_id} · {self.count}"
 
 
+class FigureDaily(models.Model):  # 指标日汇总: the parts of every registered figure, by day
+    """Counts of every part of one population of the figure registry (core/figures.py)
+    for the rows of `day`, one division and one department (either may be null when the
+    population has no such grouping)."""
+
+    population = models.CharField(max_length=40)
+    day = models.DateField()
+    division = models.ForeignKey(
+        "accounts.Organisation", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    department = models.ForeignKey(
+        "accounts.Organisation", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    parts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("daily figure rollup")
+        verbose_name_plural = _("daily figure rollups")
+        indexes = [
+            models.Index(fields=["day", "division"], name="figuredaily_day_div"),
+            models.Index(fields=["department", "day"], name="figuredaily_dept_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.population} · {self.day}"
+
+
 class RollupState(models.Model):  # when each rollup was last rebuilt
     name = models.CharField(max_length=40, unique=True)
     refreshed_at = models.DateTimeField()

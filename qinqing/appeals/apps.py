@@ -6,6 +6,7 @@ class AppealsConfig(AppConfig):
     verbose_name = "诉求办理"
 
     def ready(self) -> None:
-        from qinqing.appeals import cards, tasks  # noqa: F401  (tasks: periodic sweep)
+        from qinqing.appeals import cards, figures, tasks  # noqa: F401  (tasks: periodic sweep)
 
         cards.register()
+        figures.register()

@@ -1,7 +1,9 @@
-"""Timeline rows of an appeal. Services write them in their own transaction."""
+"""Timeline rows of an appeal. Services write them in their own transaction; each is
+announced to the listeners registered in appeals/hooks.py after commit."""
 
 from typing import Any
 
+from qinqing.appeals import hooks
 from qinqing.appeals.models import Appeal, AppealEvent
 
 # kind -> label on the timeline (Chinese, shown to people)
@@ -20,6 +22,7 @@ EVENT_LABELS = {
     "resumed": "恢复办理",
     "withdrawn": "撤回",
     "duplicate": "标记重复件",
+    "merged": "并入重复件",
     "urged": "催办",
     "supervised": "督办",
     "extension_requested": "申请延期",
@@ -42,7 +45,7 @@ def record(
     staff_only: bool = False,
     **data: Any,
 ) -> AppealEvent:
-    return AppealEvent.objects.create(
+    event = AppealEvent.objects.create(
         appeal=appeal,
         kind=kind,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -52,6 +55,8 @@ def record(
         staff_only=staff_only,
         data=data,
     )
+    hooks.announce(kind, event.pk)
+    return event
 
 
 def label(kind: str) -> str:

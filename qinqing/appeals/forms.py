@@ -65,6 +65,8 @@ class IntakeAppealForm(PortalAppealForm):
         queryset=Organisation.objects.filter(kind=OrgKind.DIVISION),
         required=False,
     )
+    # set by "register and merge into this one" beside a likely duplicate (重复件并入)
+    merge_into = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     field_order = ["channel", "enterprise_query", "division", "type", "category", "title"]
 
 
@@ -172,6 +174,11 @@ class ConsultForm(forms.Form):
 class AttachForm(forms.Form):
     attachments = MultipleFileField(label=_("Attachments"))
     staff_only = forms.BooleanField(label=_("Staff only"), required=False)
+
+    def __init__(self, *args: Any, staff: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not staff:  # the enterprise never sees (or sets) the staff-only box
+            del self.fields["staff_only"]
 
 
 class LedgerFilterForm(forms.Form):

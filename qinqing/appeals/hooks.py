@@ -1,4 +1,12 @@
-"""Intake advisors: other apps (analytics) register a function at start-up that suggests
+"""What other apps plug into appeals, without appeals importing them.
+
+Timeline listeners: `register_event_listener(kind, fn)`; every AppealEvent of that kind
+("registered", "closed", "called_back", ...) is announced after its transaction commits
+as `fn(event_id)`. Ratings opens the 好差评 of a closed appeal this way; analytics compares
+a registered appeal's category with its routing suggestion. Listeners get ids, must be
+safe to run twice, and a failing one is logged, never breaking the appeal's own step.
+
+Intake advisors: other apps (analytics) register a function at start-up that suggests
 a category and department, and likely duplicates, for a new appeal. Appeals never
 imports them; with none registered the intake page simply shows no suggestions.
 
@@ -6,13 +14,18 @@ imports them; with none registered the intake page simply shows no suggestions.
     fn(title, text, enterprise, division) -> {
         "suggestions": [{"category": Category|id|None, "department": Organisation|id|None,
                          "confidence": float}],
-        "duplicates": [appeal id, ...],
+        "duplicates": [appeal id, or {"id": appeal id, "score": float, "reasons": [...],
+                       "shared_words": [...], "same_enterprise": bool}, ...],
     }
+`advise` returns every duplicate as such a dict (at least {"id": ...}), once per appeal.
 """
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
+
+from django.db import transaction
 
 logger = logging.getLogger("qinqing.appeals")
 
@@ -41,6 +54,39 @@ def advise(title: str, text: str, enterprise: Any, division: Any) -> dict[str, l
             logger.exception("intake advisor %r failed", fn)
             continue
         merged["suggestions"] += list(result.get("suggestions", []))
-        merged["duplicates"] += list(result.get("duplicates", []))
+        for found in result.get("duplicates", []):
+            item = dict(found) if isinstance(found, dict) else {"id": found}
+            if all(d["id"] != item["id"] for d in merged["duplicates"]):
+                merged["duplicates"].append(item)
     merged["suggestions"].sort(key=lambda s: -float(s.get("confidence", 0)))
     return merged
+
+
+EventListener = Callable[[int], None]
+_EVENT_LISTENERS: dict[str, list[EventListener]] = defaultdict(list)
+
+
+def register_event_listener(kind: str, fn: EventListener) -> None:
+    if fn not in _EVENT_LISTENERS[kind]:
+        _EVENT_LISTENERS[kind].append(fn)
+
+
+def unregister_event_listener(kind: str, fn: EventListener) -> None:
+    if fn in _EVENT_LISTENERS[kind]:
+        _EVENT_LISTENERS[kind].remove(fn)
+
+
+def announce(kind: str, event_id: int) -> None:
+    """Call the listeners of `kind` with the event id once the transaction commits."""
+    listeners = list(_EVENT_LISTENERS.get(kind, ()))
+    if not listeners:
+        return
+
+    def run() -> None:
+        for fn in listeners:
+            try:
+                fn(event_id)
+            except Exception:
+                logger.exception("appeal event listener %r failed for event %s", fn, event_id)
+
+    transaction.on_commit(run)

@@ -1,15 +1,14 @@
-"""Appeal figures, computed from the clock outcomes and call-backs that the services
-record (never typed in). Formulas: docs/appeals-metrics.md.
-
-Public API for the cockpit and assessment:
+"""Appeal figures per department, category or month, computed from the parts and
+filters of the figure registry (qinqing/appeals/figures.py; docs/figures.md), so these
+numbers are the cockpit's and the assessment's.
 
     compute(start, end, *, group_by=None|"department"|"category"|"month",
             division=None, weights=None, now=None) -> list[MetricRow]
 
 `start`/`end` are dates (end exclusive); an appeal belongs to the period in which it was
-registered. Each query is one aggregate pass over the appeals of the period plus one over
-the running clocks and one over the lead assignments, so a year at a million appeals
-stays well under a second on PostgreSQL.
+registered. One aggregate pass over the period's appeals (grouped also by the small
+integer close_workdays, so the average and P90 come from a histogram) and one over the
+lead assignments.
 """
 
 import datetime as dt
@@ -18,33 +17,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    FloatField,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import F, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from qinqing.accounts.models import Organisation
-from qinqing.appeals.models import Appeal, Assignment, Category, Clock, Rating, Status
+from qinqing.appeals.figures import RATING_PARTS, satisfaction_weights
+from qinqing.appeals.models import Category
+from qinqing.core import figures as registry
 from qinqing.workdays.calendar import CHINA
 
-DEFAULT_WEIGHTS: dict[str, float] = {
-    Rating.VERY_SATISFIED: 1.0,
-    Rating.SATISFIED: 1.0,
-    Rating.BASIC: 1.0,
-    Rating.UNSATISFIED: 0.0,
-    Rating.VERY_UNSATISFIED: 0.0,
-}
+__all__ = ["GROUPS", "MetricRow", "compute", "satisfaction_weights", "summary"]
+
 GROUPS = {None: None, "department": "lead_department", "category": "category", "month": "month"}
+# MetricRow attribute -> registered figure
+RATES = {
+    "on_time_acknowledge": "appeal_ack_on_time_rate",  # 按时签收率
+    "on_time_response": "appeal_response_on_time_rate",  # 按时响应率
+    "on_time_close": "appeal_close_on_time_rate",  # 按时办结率
+    "solved": "appeal_solved_rate",  # 问题解决率
+    "satisfaction": "appeal_satisfied_rate",  # 满意率
+    "reopen": "appeal_reopen_rate",  # 重办率
+}
 
 
 @dataclass
@@ -67,27 +61,11 @@ class MetricRow:
         return dict(self.__dict__.items())
 
 
-def _ratio(num: float, den: float) -> float | None:
-    return round(num / den, 4) if den else None
-
-
-def satisfaction_weights() -> dict[str, float]:
-    return {**DEFAULT_WEIGHTS, **getattr(settings, "APPEAL_SATISFACTION_WEIGHTS", {})}
-
-
 def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return (
         dt.datetime.combine(start, dt.time(), tzinfo=CHINA),
         dt.datetime.combine(end, dt.time(), tzinfo=CHINA),
     )
-
-
-def _appeals(start: dt.date, end: dt.date, division: Organisation | None) -> QuerySet[Appeal]:
-    lo, hi = _bounds(start, end)
-    qs = Appeal.objects.filter(created_at__gte=lo, created_at__lt=hi)
-    if division is not None:
-        qs = qs.filter(division__path__startswith=division.path)
-    return qs
 
 
 def _group_expr(group_by: str | None, prefix: str = "") -> Any:
@@ -96,22 +74,20 @@ def _group_expr(group_by: str | None, prefix: str = "") -> Any:
     return F(f"{prefix}{GROUPS[group_by]}")
 
 
-def _run(
+def _grouped(
+    population: str,
     qs: QuerySet[Any],
     group_by: str | None,
+    now: dt.datetime,
     *,
     prefix: str = "",
     extra: tuple[str, ...] = (),
-    **aggregates: Any,
 ) -> list[dict[str, Any]]:
-    """GROUP BY the group key (and `extra` annotations already on qs); rows carry "g"."""
-    if group_by is None and not extra:
-        row = qs.aggregate(**aggregates)
-        return [{"g": None, **row}] if row else []
-    if group_by is None:
-        return [{"g": None, **r} for r in qs.values(*extra).annotate(**aggregates)]
-    grouped = qs.annotate(g=_group_expr(group_by, prefix)).values("g", *extra)
-    return list(grouped.annotate(**aggregates))
+    if group_by is not None:
+        qs = qs.annotate(g=_group_expr(group_by, prefix))
+    values = (*(("g",) if group_by is not None else ()), *extra)
+    rows = registry.part_counts(population, qs, now=now, values=values)
+    return [{"g": row.get("g"), **row} for row in rows]
 
 
 def compute(
@@ -126,107 +102,69 @@ def compute(
     if group_by not in GROUPS:
         raise ValueError(f"group_by must be one of {list(GROUPS)}")
     now = now or timezone.now()
-    weights = {**satisfaction_weights(), **(weights or {})}
-    appeals = _appeals(start, end, division)
-    closed = Q(status=Status.CLOSED)
-    weighted = Sum(
-        Case(
-            *[When(rating=r, then=Value(float(w))) for r, w in weights.items()],
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-    )
-    aggregates: dict[str, Any] = {
-        "n_registered": Count("id"),
-        "n_ack_on_time": Count("id", filter=Q(ack_on_time=True)),
-        "n_ack_late": Count("id", filter=Q(ack_on_time=False)),
-        "n_contact_on_time": Count("id", filter=Q(contact_on_time=True)),
-        "n_contact_late": Count("id", filter=Q(contact_on_time=False)),
-        "n_closed": Count("id", filter=closed),
-        "n_closed_on_time": Count("id", filter=closed & Q(closed_on_time=True)),
-        "n_called_back": Count("id", filter=Q(callback_solved__isnull=False)),
-        "n_solved": Count("id", filter=Q(callback_solved=True)),
-        "n_rated": Count("id", filter=~Q(rating="")),
-        "n_satisfied_weighted": weighted,
-        "n_replied": Count("id", filter=Q(replied_at__isnull=False)),
-        "n_reopened": Count("id", filter=Q(reopen_count__gt=0)),
-        "n_led": Count("id", filter=Q(lead_department__isnull=False)),
-        "n_returns": Sum("return_count"),
-    }
-    # One pass, grouped also by close_workdays (a small integer): the average and the
-    # 90th percentile come from that histogram, so nothing is sorted.
-    rows: dict[Any, dict[str, Any]] = {}
+    lo, hi = _bounds(start, end)
+    appeals = registry.population("appeals").in_period(lo, hi)
+    assignments = registry.population("lead_assignments").in_period(lo, hi)
+    if division is not None:
+        appeals = appeals.filter(division__path__startswith=division.path)
+        assignments = assignments.filter(appeal__division__path__startswith=division.path)
+    parts: dict[Any, dict[str, int]] = defaultdict(dict)
     histograms: dict[Any, dict[int, int]] = defaultdict(dict)
-    for part in _run(appeals, group_by, extra=("close_workdays",), **aggregates):
-        row = rows.setdefault(part["g"], defaultdict(float))
-        for key, value in part.items():
-            if key.startswith("n_"):
-                row[key] += value or 0
-        if part["close_workdays"] is not None and part["n_closed"]:
-            histograms[part["g"]][part["close_workdays"]] = part["n_closed"]
-    overdue = _open_overdue(start, end, division, group_by, now)
-    returned = _returned_by_department(start, end, division) if group_by == "department" else {}
-    keys = set(rows) | set(overdue) | set(returned)
+    for row in _grouped("appeals", appeals, group_by, now, extra=("close_workdays",)):
+        registry.add_parts(parts[row["g"]], row["parts"])
+        if row["close_workdays"] is not None and row["parts"]["closed"]:
+            histograms[row["g"]][row["close_workdays"]] = row["parts"]["closed"]
+    lead: dict[Any, dict[str, int]] = defaultdict(dict)
+    if group_by == "department":
+        rows = registry.part_counts(
+            "lead_assignments", assignments, now=now, values=["department_id"]
+        )
+        for row in rows:
+            registry.add_parts(lead[row["department_id"]], row["parts"])
+    else:
+        for row in _grouped("lead_assignments", assignments, group_by, now, prefix="appeal__"):
+            registry.add_parts(lead[row["g"]], row["parts"])
+    weighted = {RATING_PARTS[level]: w for level, w in (weights or {}).items()}
+    keys = set(parts) | set(lead)
     labels = _labels(group_by, keys)
     result = []
     for key in sorted(keys, key=lambda k: (k is None, str(k))):
-        r = rows.get(key, {})
-        od = overdue.get(key, {})
+        p = parts.get(key, {})
         counts = {
-            k: int(r.get(f"n_{k}") or 0)
-            for k in (
-                "ack_on_time",
-                "ack_late",
-                "contact_on_time",
-                "contact_late",
-                "closed",
-                "closed_on_time",
-                "called_back",
-                "solved",
-                "rated",
-                "replied",
-                "reopened",
-            )
+            "ack_on_time": p.get("ack_on_time", 0),
+            "ack_late": p.get("ack_late", 0),
+            "contact_on_time": p.get("contact_on_time", 0),
+            "contact_late": p.get("contact_late", 0),
+            "closed": p.get("closed", 0),
+            "closed_on_time": p.get("closed_on_time", 0),
+            "called_back": p.get("called_back", 0),
+            "solved": p.get("solved", 0),
+            "rated": sum(p.get(part, 0) for part in RATING_PARTS.values()),
+            "replied": p.get("replied", 0),
+            "reopened": p.get("reopened", 0),
+            "open_ack_overdue": p.get("ack_open_overdue", 0),
+            "open_contact_overdue": p.get("contact_open_overdue", 0),
+            "open_close_overdue": p.get("close_open_overdue", 0),
+            "lead_assignments": lead.get(key, {}).get("assigned", 0),
+            "lead_returned": lead.get(key, {}).get("returned", 0),
         }
-        if group_by == "department":
-            lead_returned = returned.get(key, 0)
-            lead_total = int(r.get("n_led") or 0) + lead_returned
-        else:
-            lead_returned = int(r.get("n_returns") or 0)
-            lead_total = int(r.get("n_led") or 0) + lead_returned
-        counts.update(
-            open_ack_overdue=od.get("acknowledge", 0),
-            open_contact_overdue=od.get("contact", 0),
-            open_close_overdue=od.get("close", 0),
-            lead_assignments=lead_total,
-            lead_returned=lead_returned,
-        )
+        rates = {
+            attr: registry.figure(name).value(
+                p, weights=weighted if name == "appeal_satisfied_rate" else None
+            )
+            for attr, name in RATES.items()
+        }
         avg, p90 = _avg_p90(histograms.get(key, {}))
         result.append(
             MetricRow(
                 key=key.date() if isinstance(key, dt.datetime) else key,
                 label=labels.get(key, "全部" if group_by is None else "未指定"),
-                registered=int(r.get("n_registered") or 0),
+                registered=p.get("received", 0),
                 counts=counts,
-                on_time_acknowledge=_ratio(
-                    counts["ack_on_time"],
-                    counts["ack_on_time"] + counts["ack_late"] + counts["open_ack_overdue"],
-                ),
-                on_time_response=_ratio(
-                    counts["contact_on_time"],
-                    counts["contact_on_time"]
-                    + counts["contact_late"]
-                    + counts["open_contact_overdue"],
-                ),
-                on_time_close=_ratio(
-                    counts["closed_on_time"], counts["closed"] + counts["open_close_overdue"]
-                ),
-                solved=_ratio(counts["solved"], counts["called_back"]),
-                satisfaction=_ratio(float(r.get("n_satisfied_weighted") or 0), counts["rated"]),
-                reopen=_ratio(counts["reopened"], counts["replied"]),
-                returned=_ratio(lead_returned, lead_total),
+                returned=registry.figure("appeal_return_rate").value(lead.get(key, {})),
                 avg_close_workdays=avg,
                 p90_close_workdays=p90,
+                **rates,
             )
         )
     return result
@@ -257,55 +195,6 @@ def _avg_p90(histogram: dict[int, int]) -> tuple[float | None, float | None]:
     low = int(position)
     low_value, high_value = nth(low), nth(min(low + 1, total - 1))
     return mean, round(low_value + (high_value - low_value) * (position - low), 2)
-
-
-def _open_overdue(
-    start: dt.date,
-    end: dt.date,
-    division: Organisation | None,
-    group_by: str | None,
-    now: dt.datetime,
-) -> dict[Any, dict[str, int]]:
-    """Appeals with a running (not paused) clock past its due time, per clock family.
-    Only open appeals have running clocks, so this reads the small partial index first
-    and then just those appeals."""
-    running = Clock.objects.filter(
-        stopped_at__isnull=True, paused_at__isnull=True, due_at__lt=now
-    ).values_list("appeal_id", "kind")
-    families: dict[int, set[str]] = defaultdict(set)
-    for appeal_id, kind in running:
-        families[appeal_id].add(kind if kind in ("acknowledge", "contact") else "close")
-    result: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    if not families:
-        return result
-    appeals = _appeals(start, end, division).filter(pk__in=list(families))
-    if group_by is None:
-        pairs = [(pk, None) for pk in appeals.values_list("pk", flat=True)]
-    else:
-        pairs = list(appeals.annotate(g=_group_expr(group_by)).values_list("pk", "g"))
-    for pk, key in pairs:
-        for family in families[pk]:
-            result[key][family] += 1
-    return result
-
-
-def _returned_by_department(
-    start: dt.date, end: dt.date, division: Organisation | None
-) -> dict[Any, int]:
-    """Returned lead assignments per department that returned them (few rows: a partial
-    index holds only returned assignments)."""
-    lo, hi = _bounds(start, end)
-    qs = Assignment.objects.filter(
-        role=Assignment.Role.LEAD,
-        state=Assignment.State.RETURNED,
-        appeal__created_at__gte=lo,
-        appeal__created_at__lt=hi,
-    )
-    if division is not None:
-        qs = qs.filter(appeal__division__path__startswith=division.path)
-    return {
-        row["department_id"]: row["n"] for row in qs.values("department_id").annotate(n=Count("id"))
-    }
 
 
 def _labels(group_by: str | None, keys: set[Any]) -> dict[Any, str]:

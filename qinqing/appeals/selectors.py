@@ -3,7 +3,7 @@ from `appeals_visible_to(user)` or `access_appeal(...)`."""
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from qinqing.accounts.models import Organisation, Role
@@ -15,7 +15,7 @@ from qinqing.accounts.permissions import (
     scope_filter,
     scope_org_ids,
 )
-from qinqing.appeals.models import Appeal, Assignment, Extension
+from qinqing.appeals.models import Appeal, AppealEvent, Assignment, Extension
 
 OVERSIGHT_ROLES = (Role.INTAKE_OPERATOR, Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
 DEPARTMENT_ROLES = (Role.HANDLER, Role.DEPT_HEAD)
@@ -149,15 +149,28 @@ def may_view_personal_data(user: Any, appeal: Appeal | None = None) -> bool:
     return is_lead_department_member(user, appeal)
 
 
+def with_pressure(qs: QuerySet[Appeal]) -> QuerySet[Appeal]:
+    """Annotate `pressed` ("urged" 催办 or "supervised" 督办: the latest since the current
+    handling cycle began) and `pressed_at`, for the worklist's marker."""
+    latest = AppealEvent.objects.filter(
+        appeal=OuterRef("pk"), kind__in=("urged", "supervised")
+    ).order_by("-at", "-id")
+    return qs.annotate(
+        pressed=Subquery(latest.values("kind")[:1]),
+        pressed_at=Subquery(latest.values("at")[:1]),
+    )
+
+
 def worklist_for(user: Any) -> QuerySet[Appeal]:
-    """Open appeals that the user's departments lead or assist, what is due first."""
+    """Open appeals that the user's departments lead or assist, what is due first; each
+    carries its latest 催办/督办 (`pressed`)."""
     from qinqing.appeals.models import FINAL_STATUSES
 
     departments = _org_ids(user, *DEPARTMENT_ROLES)
     open_assignments = Assignment.objects.filter(
         department_id__in=departments, state__in=OPEN_ASSIGNMENT_STATES
     ).values("appeal_id")
-    return (
+    return with_pressure(
         Appeal.objects.filter(pk__in=open_assignments)
         .exclude(status__in=FINAL_STATUSES)
         .select_related("category", "lead_department")
@@ -172,3 +185,65 @@ def extensions_pending_for(user: Any) -> QuerySet[Extension]:
         .select_related("appeal", "clock")
         .order_by("created_at")
     )
+
+
+def reopen_window_days() -> int:
+    """Working days after the reply in which the enterprise may ask for 重办 itself
+    (APPEAL_REOPEN_WINDOW_WORKDAYS, default 15)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "APPEAL_REOPEN_WINDOW_WORKDAYS", 15))
+
+
+def reopen_window_ends(appeal: Appeal) -> Any:
+    """When the enterprise's own 重办 window closes (None: no reply yet)."""
+    from qinqing.workdays.services import deadline_after
+
+    if appeal.replied_at is None:
+        return None
+    return deadline_after(appeal.replied_at, reopen_window_days())
+
+
+def enterprise_may_request_reopen(user: Any, appeal: Appeal, now: Any = None) -> bool:
+    """The enterprise answered the call-back unsatisfied (or not solved) and the window
+    after the reply is still open: it may ask for 重办 itself."""
+    from django.utils import timezone
+
+    from qinqing.appeals.models import Rating, Status
+
+    if appeal.status != Status.CALLED_BACK or not is_enterprise_owner(user, appeal):
+        return False
+    unsatisfied = appeal.callback_solved is False or appeal.rating in (
+        Rating.UNSATISFIED,
+        Rating.VERY_UNSATISFIED,
+    )
+    ends = reopen_window_ends(appeal)
+    return unsatisfied and ends is not None and (now or timezone.now()) <= ends
+
+
+def appeals_behind_figure(
+    qs: QuerySet[Appeal], name: str, *, start: Any, end: Any, part: str | None = None
+) -> tuple[Any, QuerySet[Appeal], float | None] | None:
+    """(figure, the appeals it counts within `qs` for the days [start, end], its value
+    over them), or None when `name` is no registered appeals figure. The ledger shows
+    this list when a cockpit number links to it (?figure=...)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qinqing.core import figures as registry
+
+    try:
+        figure = registry.figure(name)
+    except KeyError:
+        return None
+    if figure.population != "appeals":
+        return None
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time(), tzinfo=tz) if start else None
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz) if end else None
+    if part not in (None, *figure.parts()):
+        part = None
+    rows = registry.drill_down(name, start=lo, end=hi, part=part, qs=qs)
+    value = registry.compute(name, start=lo, end=hi, qs=qs)[None]
+    return figure, rows, value

@@ -26,7 +26,7 @@ INDICATORS = [
         "Y03",
         "按时响应（办理速度）",
         "adjust",
-        "appeal_ack_on_time_rate",
+        "appeal_response_on_time_rate",
         "0",
         "0.98",
         "0.2",

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qinqing.accounts.models import Organisation, OrgKind
-from qinqing.enterprises import events, sizeclass
+from qinqing.enterprises import events, hooks, sizeclass
 from qinqing.enterprises.bulk import insert, update_rows, update_values, upsert
 from qinqing.enterprises.facts import effective_year_facts, resolve_year_facts
 from qinqing.enterprises.fields import PROFILE_FIELD_NAMES, claim_to_model, year_value
@@ -111,6 +111,7 @@ def apply_profile_rows(
                     )
                 )
         events.write_all(event_rows)
+        hooks.facts_changed(e.enterprise_id for e in event_rows)
     return counts
 
 

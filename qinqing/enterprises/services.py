@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qinqing.accounts.models import Organisation, OrgKind
-from qinqing.enterprises import events
+from qinqing.enterprises import events, hooks
 from qinqing.enterprises.facts import effective_year_facts
 from qinqing.enterprises.fields import (
     PROFILE_BY_NAME,
@@ -129,6 +129,7 @@ def record_qualification(
         events.qualification_recorded(
             enterprise, actor=actor, kind=kind, valid_to=str(valid_to or "")
         )
+        hooks.facts_changed([enterprise.pk])
     return qualification
 
 

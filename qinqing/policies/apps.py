@@ -9,9 +9,11 @@ class PoliciesConfig(AppConfig):
     def ready(self) -> None:
         from qinqing.accounts.models import Role
         from qinqing.core.nav import register_home_card, register_nav
-        from qinqing.policies import cards, signals
+        from qinqing.enterprises.hooks import register_facts_listener
+        from qinqing.policies import cards
+        from qinqing.policies.tasks import rematch_changed_enterprises
 
-        signals.connect()
+        register_facts_listener(rematch_changed_enterprises)
         register_nav(_("Policies"), "policies:library", order=40)
         register_nav(_("My policies"), "policies:mine", roles=[Role.ENTERPRISE], order=41)
         register_nav(

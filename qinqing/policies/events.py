@@ -1,8 +1,10 @@
 """One function per timeline event; each writes an append-only PolicyEvent row and must
-run inside the caller's transaction."""
+run inside the caller's transaction. Each is announced to the listeners of
+policies/hooks.py after commit."""
 
 from typing import Any
 
+from qinqing.policies import hooks
 from qinqing.policies.models import PolicyEvent
 
 
@@ -16,7 +18,7 @@ def record(
     data: dict[str, Any] | None = None,
     **targets: Any,
 ) -> PolicyEvent:
-    return PolicyEvent.objects.create(
+    event = PolicyEvent.objects.create(
         kind=kind,
         actor=actor,
         from_state=from_state,
@@ -25,6 +27,8 @@ def record(
         data=data or {},
         **targets,
     )
+    hooks.announce(kind, event.pk)
+    return event
 
 
 def document_status_changed(

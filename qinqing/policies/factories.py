@@ -6,9 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from qinqing.accounts.models import Organisation
+from qinqing.enterprises import services as registry
 from qinqing.enterprises.models import Enterprise, Qualification, Source, YearFact
 from qinqing.lib.uscc import make_uscc
 from qinqing.policies import services
@@ -67,26 +66,42 @@ def publish_rule(item: PolicyItem, tree: dict[str, Any], *, actor: Any) -> RuleV
     return version
 
 
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
 def make_enterprise(name: str = "测试企业", **extra: Any) -> Enterprise:
+    """Through the registry's service, as an import row would arrive."""
     number = next(_seq)
-    return Enterprise.objects.create(
-        uscc=make_uscc(f"91511602{number:09d}"), name=f"{name}{number}", **extra
-    )
+    uscc = make_uscc(f"91511602{number:09d}")
+    values = {"name": f"{name}{number}", **{k: _cell(v) for k, v in extra.items()}}
+    return registry.record_profile(uscc, source=Source.OFFICER, actor=None, values=values)
 
 
 def year_fact(
     enterprise: Enterprise, year: int, source: str = Source.STATS, **values: Any
 ) -> YearFact:
-    return YearFact.objects.create(
-        enterprise=enterprise, year=year, source=source, recorded_at=timezone.now(), **values
+    """One source's yearly figures, through the registry's service (which re-matches)."""
+    registry.record_profile(
+        enterprise.uscc,
+        source=source,
+        actor=None,
+        values={k: str(v) for k, v in values.items()},
+        year=year,
     )
+    return YearFact.objects.get(enterprise=enterprise, year=year, source=source)
 
 
 def qualification(
     enterprise: Enterprise, kind: str, valid_from: dt.date, valid_to: dt.date | None = None
 ) -> Qualification:
-    return Qualification.objects.create(
-        enterprise=enterprise,
+    return registry.record_qualification(
+        enterprise,
+        actor=None,
         kind=kind,
         valid_from=valid_from,
         valid_to=valid_to,

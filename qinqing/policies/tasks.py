@@ -15,6 +15,11 @@ def rematch_enterprises_task(enterprise_ids: list[int]) -> None:
     services.rematch_enterprises(enterprise_ids)
 
 
+def rematch_changed_enterprises(enterprise_ids: list[int]) -> None:
+    """The registry's facts listener (enterprises/hooks.py): re-match in the queue."""
+    rematch_enterprises_task(list(enterprise_ids))
+
+
 @db_task()
 def rematch_items_task(item_ids: list[int]) -> None:
     services.rematch_items(item_ids)

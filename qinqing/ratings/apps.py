@@ -11,6 +11,10 @@ class RatingsConfig(AppConfig):
     def ready(self) -> None:
         from qinqing.accounts.models import Role
         from qinqing.core.nav import register_home_card, register_nav
+        from qinqing.ratings import figures, listeners
+
+        figures.register()
+        listeners.register()
 
         staff = (Role.SUPERVISOR, Role.LEADER, Role.HANDLER, Role.DEPT_HEAD)
         register_nav(_("Ratings"), "ratings:list", staff, order=60)

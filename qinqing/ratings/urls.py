@@ -6,6 +6,7 @@ app_name = "ratings"
 urlpatterns = [
     path("", views.rating_list, name="list"),
     path("figures/", views.figures, name="figures"),
+    path("services/", views.service_list, name="services"),
     path("mine/", views.my_events, name="mine"),
     path("<int:pk>/", views.rating_detail, name="detail"),
     path("<int:pk>/<slug:action>/", views.rating_action, name="action"),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.accounts.models import Organisation, OrgKind, Role
 from qinqing.accounts.permissions import ensure, has_role, is_admin, role_required, scope_filter
+from qinqing.core import figures as registry
 from qinqing.lib.masking import mask_name
 from qinqing.ratings import selectors, services
 from qinqing.ratings.forms import (
@@ -67,11 +68,38 @@ def period_from(form: FilterForm) -> tuple[dt.datetime | None, dt.datetime | Non
     )
 
 
+def _drill_figure(request: HttpRequest, population: str) -> registry.Figure | None:
+    """The registered figure a cockpit number links to (?figure=...), if it counts rows of
+    `population`; the list then holds exactly the rows behind that number."""
+    name = request.GET.get("figure", "")
+    try:
+        figure = registry.figure(name) if name else None
+    except KeyError:
+        return None
+    return figure if figure is not None and figure.population == population else None
+
+
+def _drill(
+    figure: registry.Figure,
+    request: HttpRequest,
+    qs: Any,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+) -> Any:
+    part = request.GET.get("part") or None
+    if part not in (None, *figure.parts()):
+        part = None
+    return registry.drill_down(figure.name, start=start, end=end, part=part, qs=qs)
+
+
 @role_required(*STAFF)
 def rating_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     start, end = period_from(form)
     qs = selectors.ratings_visible_to(request.user)
+    figure = _drill_figure(request, "ratings")
+    if figure is not None:
+        qs = _drill(figure, request, qs, start, end)
     if start:
         qs = qs.filter(rated_at__gte=start)
     if end:
@@ -93,8 +121,41 @@ def rating_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "total": total,
+            "figure": figure,
             "query": request.GET.urlencode(),
             "title": _("Ratings"),
+        },
+    )
+
+
+@role_required(*STAFF)
+def service_list(request: HttpRequest) -> HttpResponse:
+    """Services rendered (服务事件) and whether each was rated: what 办件量, 已评价 and 参评率
+    count."""
+    form = FilterForm(request.GET or None)
+    start, end = period_from(form)
+    qs = selectors.events_visible_to(request.user)
+    figure = _drill_figure(request, "service_events")
+    if figure is not None:
+        qs = _drill(figure, request, qs, start, end)
+    if start:
+        qs = qs.filter(occurred_at__gte=start)
+    if end:
+        qs = qs.filter(occurred_at__lt=end)
+    if form.is_valid() and form.cleaned_data.get("department"):
+        qs = qs.filter(department=form.cleaned_data["department"])
+    page = Paginator(qs.select_related("rating").order_by("-occurred_at", "-id"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "ratings/services.html",
+        {
+            "form": form,
+            "page": page,
+            "figure": figure,
+            "query": request.GET.urlencode(),
+            "title": _("Services rendered"),
         },
     )
 

@@ -130,28 +130,32 @@ def _sums(fields: tuple[str, ...]) -> dict[str, Any]:
     return {k: Sum(k) for k in fields}
 
 
-def _appeal_figures(row: dict[str, Any]) -> dict[str, Any]:
-    row = {k: row.get(k) or 0 for k in APPEAL_SUMS}
-    return {
-        **row,
-        "ack_rate": _rate(row["ack_on_time"], row["ack_measured"]),
-        "close_rate": _rate(row["closed_on_time"], row["close_measured"] + row["overdue"]),
-        "solved_rate": _rate(row["solved"], row["solved_measured"]),
-        "satisfied_rate": _rate(row["satisfied"], row["rated"]),
-    }
+# overview key -> registered figure (qinqing/core/figures.py; docs/figures.md)
+APPEAL_FIGURES = {
+    "received": "appeal_received",
+    "open": "appeal_open",
+    "overdue": "appeal_overdue",
+    "closed": "appeal_closed",
+    "ack_rate": "appeal_ack_on_time_rate",
+    "response_rate": "appeal_response_on_time_rate",
+    "close_rate": "appeal_close_on_time_rate",
+    "solved_rate": "appeal_solved_rate",
+    "satisfied_rate": "appeal_satisfied_rate",
+}
+RATING_FIGURES = {
+    "count": "rating_count",
+    "bad": "rating_bad",
+    "good_rate": "rating_good_rate",
+    "rectify_rate": "rating_rectify_rate",
+    "callback_rate": "rating_callback_rate",
+    "handled": "service_handled",
+    "rated": "service_rated",
+    "participation_rate": "rating_participation_rate",
+}
 
 
-def _rating_figures(row: dict[str, Any]) -> dict[str, Any]:
-    from qinqing.ratings import conf
-
-    row = {k: row.get(k) or 0 for k in RATING_SUMS}
-    good = row["good"] + (row["basic"] if conf.basic_counts_as_good() else 0)
-    return {
-        **row,
-        "good_rate": _rate(good, row["count"]),
-        "rectify_rate": _rate(row["rectified"], row["bad"]),
-        "callback_rate": _rate(row["called_back"], row["bad"]),
-    }
+def _named(values: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    return {key: values.get(name) for key, name in names.items()}
 
 
 def overview(
@@ -191,11 +195,18 @@ def _division_rows(scope: Scope, start: dt.date, end: dt.date) -> Any:
 
 
 def _build_overview(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any]:
-    appeals = _appeal_rows(scope, start, end)
+    """Every number from the figure rollup and the registry's definitions; the charts'
+    received/closed series from the by-division rollup."""
+    from qinqing.analytics.figure_rollup import figure_values
+
     divisions = _division_rows(scope, start, end)
-    ratings = _rating_rows(scope, start, end)
-    totals = _appeal_figures(divisions.aggregate(**_sums(APPEAL_SUMS)))
-    rating_totals = _rating_figures(ratings.aggregate(**_sums(RATING_SUMS)))
+    figures = figure_values(scope, start, end)
+    totals = _named(figures["totals"], APPEAL_FIGURES)
+    rating_parts = figures["parts"].get("ratings", {})
+    rating_totals = {
+        **_named(figures["totals"], RATING_FIGURES),
+        **{k: rating_parts.get(k, 0) for k in ("good", "basic", "rectified", "called_back")},
+    }
     weekly = list(
         divisions.annotate(p=TruncWeek("day"))
         .values("p")
@@ -205,24 +216,18 @@ def _build_overview(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any
     monthly = list(
         divisions.annotate(p=TruncMonth("day"))
         .values("p")
-        .annotate(
-            received=Sum("received"),
-            closed=Sum("closed"),
-            satisfied=Sum("satisfied"),
-            rated=Sum("rated"),
-        )
+        .annotate(received=Sum("received"), closed=Sum("closed"))
         .order_by("p")
     )
     by_dept = {
-        r["department_id"]: _appeal_figures(r)
-        for r in appeals.exclude(department_id=None)
-        .values("department_id")
-        .annotate(**_sums(APPEAL_SUMS))
-        .order_by()
+        pk: _named(values, APPEAL_FIGURES)
+        for pk, values in figures["by_department"].items()
+        if values.get("appeal_received")
     }
     rating_by_dept = {
-        r["department_id"]: _rating_figures(r)
-        for r in ratings.values("department_id").annotate(**_sums(RATING_SUMS)).order_by()
+        pk: _named(values, RATING_FIGURES)
+        for pk, values in figures["by_department"].items()
+        if values.get("rating_count")
     }
     by_division = list(
         divisions.values("division_id")
@@ -252,6 +257,7 @@ def _build_overview(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any
     return {
         "appeals": totals,
         "ratings": rating_totals,
+        "figures": figures["totals"],
         "weekly": [
             {"p": r["p"].isoformat(), "received": r["received"], "closed": r["closed"]}
             for r in weekly
@@ -261,7 +267,9 @@ def _build_overview(scope: Scope, start: dt.date, end: dt.date) -> dict[str, Any
                 "p": r["p"].strftime("%Y-%m"),
                 "received": r["received"],
                 "closed": r["closed"],
-                "satisfied_rate": _rate(r["satisfied"] or 0, r["rated"] or 0),
+                "satisfied_rate": figures["by_month"]
+                .get(r["p"].strftime("%Y-%m"), {})
+                .get("appeal_satisfied_rate"),
             }
             for r in monthly
         ],

@@ -169,9 +169,12 @@ def refresh_rollups(
     today = timezone.localdate()
     day_to = day_to or today
     day_from = day_from or day_to - dt.timedelta(days=ROLLING_DAYS)
+    from qinqing.analytics.figure_rollup import refresh_figure_rollup
+
     counts = {
         "appeals": refresh_appeal_rollup(day_from, day_to),
         "ratings": refresh_rating_rollup(day_from, day_to),
+        "figures": refresh_figure_rollup(day_from, day_to),
     }
     counts["snapshots"] = warm_overviews()
     return counts

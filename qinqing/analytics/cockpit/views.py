@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.accounts.models import Organisation, OrgKind
 from qinqing.accounts.permissions import deny, has_role, is_admin
+from qinqing.analytics import figure_rollup
 from qinqing.analytics.cockpit import selectors, services
 
 
@@ -89,6 +90,7 @@ def cockpit_view(request: HttpRequest) -> HttpResponse:
     )
     overview = selectors.overview(scope, start, end)
     links = _links(start, end, division)
+    kpis = figure_rollup.cockpit_kpis({"totals": overview.get("figures", {})}, start, end, division)
     policy = selectors.policy_figures(scope)
     warnings = selectors.warning_figures(scope)
     return render(
@@ -98,6 +100,7 @@ def cockpit_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "scope": scope,
             "o": overview,
+            "kpis": kpis,
             "start": start,
             "end": end,
             "links": links,

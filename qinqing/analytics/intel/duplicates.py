@@ -216,3 +216,57 @@ def advisor_duplicates(title: str, text: str, enterprise: Any, division: Any) ->
         )
     ]
     return ids[:5]
+
+
+_PUNCTUATION = set("，。、；：？！“”‘’（）《》【】,.;:?!\"'()[]<> \n\t-—·")
+
+
+def shared_words(a: str, b: str, *, limit: int = 6) -> list[str]:
+    """Runs of at least two characters that both texts contain (longest first), the
+    "why" an operator reads beside a likely duplicate."""
+    from difflib import SequenceMatcher
+
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    found: list[str] = []
+    for block in matcher.get_matching_blocks():
+        run = a[block.a : block.a + block.size]
+        for piece in "".join(ch if ch not in _PUNCTUATION else " " for ch in run).split():
+            if len(piece) >= 2 and piece not in found:
+                found.append(piece)
+    found.sort(key=len, reverse=True)
+    return found[:limit]
+
+
+def advisor_duplicate_details(
+    title: str, text: str, enterprise: Any, division: Any
+) -> list[dict[str, Any]]:
+    """Likely duplicates for the intake advisor with the reasons: score, words shared
+    with the typed title and text, same enterprise, days apart."""
+    enterprise_id = getattr(enterprise, "pk", enterprise)
+    org = division if isinstance(division, Organisation) else None
+    if org is None and division is not None:
+        org = Organisation.objects.filter(pk=division).first()
+    found = likely_duplicates(
+        title=title, text=text, enterprise_id=enterprise_id, division=org, limit=6
+    )
+    details = []
+    for c in found:
+        a = c.appeal
+        if org is not None and (a.title, a.description, a.enterprise_id, a.division_id) == (
+            title,
+            text,
+            enterprise_id,
+            org.pk,
+        ):
+            continue  # the appeal itself, on its own detail page
+        details.append(
+            {
+                "id": a.pk,
+                "score": round(float(c.match.score), 4),
+                "reasons": list(c.match.reasons),
+                "shared_words": shared_words(f"{title} {text}", f"{a.title} {a.description}"),
+                "same_enterprise": enterprise_id is not None and a.enterprise_id == enterprise_id,
+                "days_apart": c.match.days_apart,
+            }
+        )
+    return details[:5]

@@ -1,16 +1,15 @@
 """Start-up wiring of the intelligence part, called once from AnalyticsConfig.ready(): navigation,
-the intake advisor, the correction signal, tasks and admin."""
+the intake advisor, the listener that checks a registered appeal's category against the
+routing suggestion (an appeals timeline listener, not a model signal), tasks and admin."""
 
 from typing import Any
 
-from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
 def intake_advisor(title: str, text: str, enterprise: Any, division: Any) -> dict[str, Any]:
-    """The appeals intake hook: top-3 categories with the routed department, and the ids
-    of likely duplicates (see qinqing/appeals/hooks.py for the contract)."""
+    """The appeals intake hook: top-3 categories with the routed department, and likely
+    duplicates with why (see qinqing/appeals/hooks.py for the contract)."""
     from qinqing.accounts.models import Organisation
     from qinqing.analytics.intel import duplicates, routing
 
@@ -21,33 +20,36 @@ def intake_advisor(title: str, text: str, enterprise: Any, division: Any) -> dic
     )
     return {
         "suggestions": routing.suggest(title, text, org),
-        "duplicates": duplicates.advisor_duplicates(title, text, enterprise, org),
+        "duplicates": duplicates.advisor_duplicate_details(title, text, enterprise, org),
     }
 
 
-def _appeal_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    # Registration is where the operator confirms or overrides the suggested category;
-    # the comparison runs in the queue after commit so intake never waits for the model.
-    if not created or instance.category_id is None:
-        return
+def appeal_registered(event_id: int) -> None:
+    """After an appeal is registered (its "registered" timeline row, announced after
+    commit): registration is where the operator confirms or overrides the suggested
+    category, so compare them in the queue; intake never waits for the model."""
     from qinqing.analytics.intel.models import RouterVersion
     from qinqing.analytics.intel.tasks import record_routing_correction_task
+    from qinqing.appeals.models import AppealEvent
 
-    if not RouterVersion.objects.filter(is_active=True).exists():
+    appeal_id = (
+        AppealEvent.objects.filter(pk=event_id, appeal__category__isnull=False)
+        .values_list("appeal_id", flat=True)
+        .first()
+    )
+    if appeal_id is None or not RouterVersion.objects.filter(is_active=True).exists():
         return
-    appeal_id = instance.pk
-    transaction.on_commit(lambda: record_routing_correction_task(appeal_id))
+    record_routing_correction_task(appeal_id)
 
 
 def setup() -> None:
     from qinqing.accounts.models import Role
     from qinqing.analytics.intel import admin, tasks  # noqa: F401  registers admin, tasks
-    from qinqing.appeals.hooks import register_intake_advisor
-    from qinqing.appeals.models import Appeal
+    from qinqing.appeals.hooks import register_event_listener, register_intake_advisor
     from qinqing.core.nav import register_nav
 
     register_intake_advisor(intake_advisor)
-    post_save.connect(_appeal_saved, sender=Appeal, dispatch_uid="analytics_routing_correction")
+    register_event_listener("registered", appeal_registered)
     oversight = (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
     register_nav(_("Hot spots"), "analytics:hotspots", oversight, order=21)
     register_nav(

@@ -1,5 +1,6 @@
 import datetime as dt
 import itertools
+import re
 
 import pytest
 import time_machine
@@ -7,7 +8,7 @@ from django.urls import reverse
 
 from qinqing.analytics import cockpit
 from qinqing.analytics.models import AppealDaily, RollupState
-from qinqing.appeals.models import Appeal, Category
+from qinqing.appeals.models import Appeal, Category, Clock
 from qinqing.ratings.tests.factories import make_rating
 
 _n = itertools.count(1)
@@ -64,7 +65,7 @@ def seeded(district):
             callback_solved=False,
             rating="basic",
         )
-        make_appeal(
+        late = make_appeal(
             district.district,
             district.dept,
             status="handling",
@@ -72,6 +73,11 @@ def seeded(district):
             rating="unsatisfied",
             next_due_at=NOW - dt.timedelta(days=1),
         )
+        # its reply clock ran out yesterday: the registry counts overdue from the clocks
+        Clock.objects.create(
+            appeal=late, kind="reply", limit_days=5, started_at=NOW - dt.timedelta(days=8),
+            due_at=NOW - dt.timedelta(days=1),
+        )  # fmt: skip
         make_appeal(district.street, district.other_dept, closed_on_time=False)
         make_rating(district.dept, 5)
         make_rating(district.dept, 4)
@@ -141,8 +147,15 @@ def test_cockpit_page_shows_figures_and_freshness(seeded, leader, client_for):
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "66.67%" in body  # on-time response 2/3
-    assert "50.00%" in body  # 好评率 2/4
+
+    def kpi(name: str) -> str:
+        found = re.search(rf'data-kpi="{name}"[^>]*>([^<]*)<', body)
+        assert found, name
+        return found.group(1)
+
+    assert kpi("appeal_close_on_time_rate") == "50.0%"  # 2 on time ÷ (3 closed + 1 overdue)
+    assert kpi("rating_good_rate") == "50.0%"  # 好评率 2/4
+    assert kpi("appeal_received") == "4"
     assert "cockpit-data" in body and "echarts.min.js" in body
 
 

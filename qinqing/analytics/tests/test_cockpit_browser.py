@@ -65,7 +65,7 @@ def test_cockpit_renders_its_charts_on_a_1080p_screen(server, chromium, district
     page.wait_for_selector("#chart-trend canvas")
     for chart in ("trend", "ranking", "division", "category", "ratings"):
         assert page.locator(f"#chart-{chart} canvas").count() >= 1, chart
-    assert page.inner_text('[data-kpi="received"]') == "12"
+    assert page.inner_text('[data-kpi="appeal_received"]') == "12"
     # The overview fits the screen: nothing to scroll.
     assert page.evaluate("document.documentElement.scrollHeight") <= 1080
     page.wait_for_timeout(600)  # let the chart animation finish before the screenshot

@@ -55,15 +55,17 @@ def test_appeals_of_another_district_are_not_candidates(repeat, db):
     assert duplicates.duplicates_of(repeat) == []
 
 
-def test_intake_advisor_returns_duplicate_ids_but_not_the_appeal_itself(
+def test_intake_advisor_returns_duplicates_with_why_but_not_the_appeal_itself(
     original, repeat, district, enterprise_a
 ):
-    ids = intake_advisor(repeat.title, repeat.description, enterprise_a, district.street)[
+    found = intake_advisor(repeat.title, repeat.description, enterprise_a, district.street)[
         "duplicates"
     ]
-    assert ids == [original.pk]
+    assert [d["id"] for d in found] == [original.pk]
+    assert found[0]["score"] > 0 and "停电" in "".join(found[0]["shared_words"])
     at_intake = intake_advisor("厂区停电", POWER, None, None)["duplicates"]
-    assert set(at_intake) == {original.pk, repeat.pk}
+    assert {d["id"] for d in at_intake} == {original.pk, repeat.pk}
+    assert not any(d["same_enterprise"] for d in at_intake)  # no enterprise typed yet
 
 
 def test_intake_operator_sees_duplicates_with_the_mark_duplicate_action(

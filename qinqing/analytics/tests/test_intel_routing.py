@@ -132,14 +132,18 @@ def test_operator_confirming_the_suggestion_records_no_correction(router, distri
     assert routing.record_correction(appeal.pk) is None
 
 
-def test_registering_an_appeal_queues_the_correction_check(router, district, settings):
+def test_registering_an_appeal_queues_the_correction_check(router, district, intake, settings):
+    """Through the real registration: the appeals timeline announces it (no model signal)."""
+    from qinqing.appeals.services import register_appeal
+
     settings.HUEY.immediate = True
     try:
-        roads = category("道路交通")
         with TestCase.captureOnCommitCallbacks(execute=True):
-            appeal = make_appeal(
-                district.street, title="厂区停电", text="变压器故障停电", category=roads
-            )
+            appeal, _ = register_appeal(
+                actor=intake, channel="phone", title="厂区停电", description="变压器故障停电",
+                requester_name="刘经理", requester_phone="13812345678",
+                category=category("道路交通"), division=district.street,
+            )  # fmt: skip
     finally:
         settings.HUEY.immediate = False
     assert RoutingCorrection.objects.filter(appeal=appeal).exists()

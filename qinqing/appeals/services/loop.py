@@ -1,5 +1,6 @@
 """The closed loop (闭环): dispatch, acknowledge, return, contact, reply, call back, close,
-reopen, suspend, resume, withdraw and mark duplicate."""
+reopen (also asked for by the enterprise), suspend, resume, withdraw, mark duplicate and
+merge."""
 
 import datetime as dt
 from collections.abc import Sequence
@@ -343,9 +344,39 @@ def close_appeal(appeal: Appeal, *, actor: User, note: str = "") -> Appeal:
 def reopen_appeal(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
     """重办: back to the lead department with a new reply clock."""
     appeal = _lock(appeal)
+    _require(_may_close(actor, appeal), actor, "reopen", appeal)
+    return _reopen(appeal, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def request_reopen(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
+    """重办 asked for by the enterprise itself: after it answered the call-back unsatisfied
+    (or not solved), within APPEAL_REOPEN_WINDOW_WORKDAYS working days after the reply.
+    The supervisors are told, as well as the lead department."""
+    appeal = _lock(appeal)
+    _require(selectors.is_enterprise_owner(actor, appeal), actor, "request_reopen", appeal)
+    if not selectors.enterprise_may_request_reopen(actor, appeal):
+        ends = selectors.reopen_window_ends(appeal)
+        if appeal.status == Status.CALLED_BACK and ends is not None and timezone.now() > ends:
+            days = selectors.reopen_window_days()
+            raise ValidationError(
+                {"reason": f"答复后已超过 {days} 个工作日，不能再在线申请重办，请联系 12345。"}
+            )
+        raise ValidationError({"reason": "回访表示不满意或问题未解决后，才能申请重办。"})
+    appeal = _reopen(appeal, actor=actor, reason=reason)
+    _notify(
+        _users(Role.SUPERVISOR, appeal.division),
+        appeal,
+        "reopen_requested",
+        f"企业申请重办：诉求 {appeal.number} {appeal.title}",
+    )
+    return appeal
+
+
+def _reopen(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
+    """The 重办 itself, on a locked appeal whose actor has been checked."""
     reason = _text(reason, "reason", "重办理由", max_length=1000)
     before, after = _set_status(appeal, "reopen")
-    _require(_may_close(actor, appeal), actor, "reopen", appeal)
     appeal.reopen_count += 1
     now = timezone.now()
     clocks.start_clock(appeal, ClockKind.REPLY, now, cycle=appeal.reopen_count)
@@ -356,13 +387,17 @@ def reopen_appeal(appeal: Appeal, *, actor: User, reason: str) -> Appeal:
     if lead is not None:
         lead.state = Assignment.State.ACKNOWLEDGED
         lead.save(update_fields=["state", "updated_at"])
-    events.record(appeal, "reopened", actor=actor, from_state=before, to_state=after, note=reason)
+    by_enterprise = selectors.is_enterprise_owner(actor, appeal)
+    events.record(
+        appeal, "reopened", actor=actor, from_state=before, to_state=after, note=reason,
+        requested_by_enterprise=by_enterprise,
+    )  # fmt: skip
     if lead is not None:
         _notify(
             _users(Role.HANDLER, lead.department) + _users(Role.DEPT_HEAD, lead.department),
             appeal,
             "reopened",
-            f"诉求 {appeal.number} 企业不满意，需重办",
+            f"诉求 {appeal.number} {'企业申请重办' if by_enterprise else '企业不满意，需重办'}",
             sms=True,
         )
     return appeal
@@ -450,3 +485,20 @@ def mark_duplicate(appeal: Appeal, *, actor: User, original: Appeal, note: str =
         original=original.number,
     )
     return appeal
+
+
+@transaction.atomic
+def merge_appeals(duplicate: Appeal, *, actor: User, into: Appeal, note: str = "") -> Appeal:
+    """并入: the duplicate is closed as 重复件 pointing to the original, and the original's
+    timeline records what was merged into it (both events in one transaction)."""
+    duplicate = mark_duplicate(duplicate, actor=actor, original=into, note=note)
+    original = _lock(into)
+    events.record(
+        original,
+        "merged",
+        actor=actor,
+        from_state=original.status,
+        note=note,
+        duplicate=duplicate.number,
+    )
+    return duplicate

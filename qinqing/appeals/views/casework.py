@@ -140,6 +140,11 @@ ACTIONS: dict[str, tuple[type[django_forms.Form], ActionFn, Any]] = {
         lambda a, u, d: services.reopen_appeal(a, actor=u, reason=d["reason"]),
         _("Reopen"),
     ),
+    "request_reopen": (
+        forms.ReasonForm,
+        lambda a, u, d: services.request_reopen(a, actor=u, reason=d["reason"]),
+        _("Ask for the matter to be handled again"),
+    ),
     "suspend": (
         forms.ReasonForm,
         lambda a, u, d: services.suspend_appeal(a, actor=u, reason=d["reason"]),
@@ -183,7 +188,7 @@ ACTIONS: dict[str, tuple[type[django_forms.Form], ActionFn, Any]] = {
     "attach": (
         forms.AttachForm,
         lambda a, u, d: services.add_attachments(
-            a, actor=u, files=d["attachments"], staff_only=d["staff_only"]
+            a, actor=u, files=d["attachments"], staff_only=d.get("staff_only", False)
         ),
         _("Add attachments"),
     ),
@@ -208,6 +213,7 @@ def _may_try(user: Any, appeal: Appeal, action: str) -> bool:
         "call_back": owner or dispatcher,
         "close": dispatcher,
         "reopen": dispatcher,
+        "request_reopen": selectors.enterprise_may_request_reopen(user, appeal),
         "suspend": lead or supervisor,
         "resume": lead or supervisor,
         "withdraw": owner or dispatcher,
@@ -225,11 +231,23 @@ def _action_forms(user: Any, appeal: Appeal) -> list[tuple[str, Any, django_form
     possible = set(allowed_actions(appeal.status))
     if "acknowledge_assist" in possible:
         possible.add("acknowledge")
+    if "reopen" in possible:
+        possible.add("request_reopen")
+    staff = selectors.is_staff_viewer(user, appeal)
     return [
-        (name, label, form_class(prefix=name))
+        (name, label, _form(form_class, name, staff))
         for name, (form_class, _fn, label) in ACTIONS.items()
         if name in possible and _may_try(user, appeal, name)
     ]
+
+
+def _form(
+    form_class: type[django_forms.Form], name: str, staff: bool, *args: Any
+) -> django_forms.Form:
+    """The action's form; only staff get the staff-only box (仅内部可见) on attachments."""
+    if form_class is forms.AttachForm:
+        return forms.AttachForm(*args, prefix=name, staff=staff)
+    return form_class(*args, prefix=name)
 
 
 @login_required
@@ -239,7 +257,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     form_class, fn, _label = ACTIONS[action]
-    form = form_class(request.POST, request.FILES, prefix=action)
+    staff = selectors.is_staff_viewer(request.user, appeal)
+    form = _form(form_class, action, staff, request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
     else:

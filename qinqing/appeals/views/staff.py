@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from qinqing.accounts.models import Role
+from qinqing.accounts.models import Organisation, OrgKind, Role
 from qinqing.accounts.permissions import role_required
 from qinqing.appeals import clocks, exports, forms, hooks, selectors, services
 from qinqing.appeals.models import (
@@ -60,9 +60,19 @@ def intake(request: HttpRequest) -> HttpResponse:
                 idempotency_key=data["idempotency_key"],
                 files=data["attachments"],
             )
+            original = _merge_target(request.user, data.get("merge_into"))
+            if original is not None:
+                services.merge_appeals(appeal, actor=request.user, into=original)
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
+            if original is not None:
+                messages.success(
+                    request,
+                    gettext("Appeal %(number)s registered and merged into %(original)s.")
+                    % {"number": appeal.number, "original": original.number},
+                )
+                return redirect("appeals:detail", pk=original.pk)
             messages.success(
                 request, gettext("Appeal %(number)s registered.") % {"number": appeal.number}
             )
@@ -70,6 +80,15 @@ def intake(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, _form_errors(form))
     return render(request, "appeals/intake.html", {"form": form, "title": _("Register an appeal")})
+
+
+def _merge_target(user: Any, pk: int | None) -> Appeal | None:
+    if not pk:
+        return None
+    original = selectors.appeals_visible_to(user).filter(pk=pk).first()
+    if original is None:
+        raise ValidationError({"merge_into": "找不到要并入的原诉求，请刷新后重试。"})
+    return original
 
 
 def _intake_initial(params: Any) -> dict[str, Any]:
@@ -120,16 +139,26 @@ def enterprise_lookup(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.INTAKE_OPERATOR, Role.SUPERVISOR)
 def suggest(request: HttpRequest) -> HttpResponse:
-    """htmx: what the registered advisors suggest for the text typed so far."""
-    title = request.GET.get("title", "")
-    text = request.GET.get("description", "")
-    advice = hooks.advise(title, text, None, None) if (title or text) else {}
-    duplicate_ids = advice.get("duplicates", []) if advice else []
-    duplicates = list(selectors.appeals_visible_to(request.user).filter(pk__in=duplicate_ids)[:5])
+    """htmx: what the registered advisors suggest for the title and description typed so
+    far. Nothing else is required; an enterprise or division already chosen sharpens the
+    duplicates (same enterprise) and the routed department."""
+    title = request.GET.get("title", "").strip()[:200]
+    text = request.GET.get("description", "").strip()[:2000]
+    if not (title or text):
+        return render(request, "appeals/_suggestions.html", {"suggestions": [], "duplicates": []})
+    query = request.GET.get("enterprise_query", "").strip()
+    enterprise = (
+        Enterprise.objects.filter(Q(uscc=query.upper()) | Q(name=query)).first() if query else None
+    )
+    division = request.GET.get("division", "")
+    advice = hooks.advise(title, text, enterprise, int(division) if division.isdigit() else None)
+    found = {d["id"]: d for d in advice["duplicates"]}
+    visible = selectors.appeals_visible_to(request.user).in_bulk(list(found))
+    duplicates = [{**found[pk], "appeal": visible[pk]} for pk in found if pk in visible][:5]
     return render(
         request,
         "appeals/_suggestions.html",
-        {"suggestions": advice.get("suggestions", []) if advice else [], "duplicates": duplicates},
+        {"suggestions": advice["suggestions"], "duplicates": duplicates},
     )
 
 
@@ -176,18 +205,28 @@ def board(request: HttpRequest) -> HttpResponse:
     base = visible.select_related("lead_department", "category")
     sections = [
         (
+            "overdue",
             pgettext_lazy("appeals", "Overdue"),
             base.filter(next_due_at__lt=now).order_by("next_due_at")[:20],
         ),
         (
+            "due_soon",
             _("Due soon"),
             base.filter(next_due_at__gte=now, next_due_at__lt=soon).order_by("next_due_at")[:20],
         ),
         (
+            "returned",
             _("Returned, to re-dispatch"),
             base.filter(status=Status.RETURNED).order_by("-updated_at")[:20],
         ),
         (
+            # 待回访: replied, the call-back clock running
+            "awaiting_callback",
+            _("Awaiting call-back"),
+            base.filter(status=Status.REPLIED).order_by("next_due_at", "id")[:20],
+        ),
+        (
+            "unsatisfied",
             _("Unsatisfied call-backs"),
             base.filter(status=Status.CALLED_BACK)
             .filter(
@@ -202,7 +241,7 @@ def board(request: HttpRequest) -> HttpResponse:
         request,
         "appeals/board.html",
         {
-            "sections": [(label, list(qs)) for label, qs in sections],
+            "sections": [(key, label, list(qs)) for key, label, qs in sections],
             "extensions": extensions,
             "decide_form": forms.DecideExtensionForm(),
             "title": _("Supervision board"),
@@ -237,6 +276,36 @@ def _ledger_queryset(request: HttpRequest) -> tuple[forms.LedgerFilterForm, Quer
     )
 
 
+def _drill(
+    request: HttpRequest, form: forms.LedgerFilterForm, qs: QuerySet[Appeal]
+) -> tuple[QuerySet[Appeal], dict[str, Any] | None]:
+    """?figure=<registered appeals figure>: exactly the appeals that figure counts (a
+    cockpit number's drill-down), within the viewer's appeals and the chosen division."""
+    name = request.GET.get("figure", "")
+    if not name:
+        return qs, None
+    data = form.cleaned_data if form.is_valid() else {}
+    division = None
+    if request.GET.get("division", "").isdigit():
+        division = Organisation.objects.filter(
+            pk=int(request.GET["division"]), kind=OrgKind.DIVISION
+        ).first()
+        if division is not None:
+            qs = qs.filter(division__path__startswith=division.path)
+    found = selectors.appeals_behind_figure(
+        qs, name, start=data.get("start"), end=data.get("end"), part=request.GET.get("part")
+    )
+    if found is None:
+        return qs, None
+    figure, rows, value = found
+    if figure.is_count:
+        display = str(value)
+    else:
+        display = "—" if value is None else f"{value * 100:.1f}%"
+    drill = {"figure": figure, "display": display, "count": rows.count(), "division": division}
+    return rows, drill
+
+
 def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_current_timezone())
 
@@ -244,12 +313,14 @@ def _day_start(day: dt.date) -> dt.datetime:
 @role_required(*LEDGER_ROLES)
 def ledger(request: HttpRequest) -> HttpResponse:
     form, qs = _ledger_queryset(request)
+    qs, drill = _drill(request, form, qs)
     rows, page, has_next = _page(qs, request)
     return render(
         request,
         "appeals/ledger.html",
         {
             "form": form,
+            "drill": drill,
             "rows": _masked_rows(rows),
             "page": page,
             "has_next": has_next,
@@ -261,7 +332,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 @role_required(*LEDGER_ROLES)
 def ledger_export(request: HttpRequest) -> HttpResponse:
-    _form, qs = _ledger_queryset(request)
+    form, qs = _ledger_queryset(request)
+    qs, _drilled = _drill(request, form, qs)
     content, truncated = exports.ledger_xlsx(qs)
     response = HttpResponse(
         content,

@@ -22,6 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--dev", help="evaluate on this CSV instead of a held-out fifth")
         parser.add_argument("--no-activate", action="store_true", help="keep the current model")
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument(
+            "--if-enough",
+            action="store_true",
+            help="set-up mode: when the history is too thin to train, say so and succeed",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if bool(options["csv"]) == bool(options["from_history"]):
@@ -39,10 +44,17 @@ class Command(BaseCommand):
                 activate=not options["no_activate"],
                 seed=options["seed"],
             )
-        except ValidationError as exc:
-            raise CommandError(_message(exc)) from exc
-        except ValueError as exc:  # e.g. too few distinct words to build a vocabulary
-            raise CommandError(f"训练数据太少或内容重复，无法训练模型：{exc}") from exc
+        except (ValidationError, ValueError) as exc:
+            # ValueError: e.g. too few distinct words to build a vocabulary
+            message = (
+                _message(exc)
+                if isinstance(exc, ValidationError)
+                else f"训练数据太少或内容重复，无法训练模型：{exc}"
+            )
+            if options["if_enough"]:
+                self.stdout.write(f"未训练分诊模型：{message}")
+                return
+            raise CommandError(message) from exc
         report = version.report or {}
         self.stdout.write(f"router v{version.version}: {version.n_train} rows, {version.file_path}")
         if report:
