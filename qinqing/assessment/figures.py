@@ -10,7 +10,8 @@ from qinqing.core import figures as registry
 
 
 def figure_choices() -> list[tuple[str, str]]:
-    return [(f.name, f.label) for f in registry.all_figures() if not f.is_count]
+    rates = [(f.name, f.label) for f in registry.all_figures() if not f.is_count]
+    return rates + [(f.name, str(f.label)) for f in registry.computed_figures()]
 
 
 def compute(
@@ -18,6 +19,10 @@ def compute(
 ) -> dict[int, float | None]:
     """{department id: value in [0, 1] or None} for the period [start, end)."""
     ids = set(department_ids)
+    try:
+        return registry.computed_figure(name).compute(sorted(ids), start, end)
+    except KeyError:
+        pass
     values = registry.compute(name, start=start, end=end, group_by="department")
     return {pk: value for pk, value in values.items() if pk in ids}
 
@@ -25,5 +30,9 @@ def compute(
 def label(name: str) -> str:
     try:
         return registry.figure(name).label
+    except KeyError:
+        pass
+    try:
+        return str(registry.computed_figure(name).label)
     except KeyError:
         return name

@@ -6,6 +6,7 @@ class CatalogConfig(AppConfig):
     verbose_name = "政务服务事项"
 
     def ready(self) -> None:
-        from qinqing.catalog import cards, tasks  # noqa: F401  (tasks: periodic watch sweep)
+        from qinqing.catalog import cards, figures, tasks  # noqa: F401  (tasks: the watch sweep)
 
         cards.register()
+        figures.register_figures()

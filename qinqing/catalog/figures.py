@@ -224,3 +224,16 @@ FIGURES: dict[str, tuple[str, FigureFn]] = {
     "catalog_matter_clean_rate": ("办件无负面行为率", matter_clean_rate),
     "catalog_time_compression": ("时限压缩比", catalog_compression),
 }
+DEFINITIONS = {
+    "catalog_matter_on_time_rate": "期间内作出决定（准予或不予许可）的办件中，在承诺时限内决定的比例。",
+    "catalog_matter_clean_rate": "期间内提交的办件中，没有任何负面行为标记的比例。",
+    "catalog_time_compression": "本部门事项的时限压缩比：1 − 承诺时限之和 ÷ 法定时限之和（当前目录，不分期间）。",
+}
+
+
+def register_figures() -> None:
+    """Put the catalog's per-department figures into the one figure registry."""
+    from qinqing.core.figures import ComputedFigure, register_computed_figure
+
+    for name, (label, fn) in FIGURES.items():
+        register_computed_figure(ComputedFigure(name, label, fn, DEFINITIONS[name], "catalog"))

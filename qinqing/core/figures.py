@@ -240,6 +240,42 @@ def drill_down(
     return pop.in_period(start, end, qs).filter(condition)
 
 
+# --- computed figures ------------------------------------------------------------------
+# Figures that are not a ratio of one population's parts (a mean score, a compression
+# ratio) are registered as a function per department by the app that owns the data.
+
+DepartmentFigureFn = Callable[[Iterable[int], dt.datetime, dt.datetime], dict[int, float | None]]
+
+
+@dataclass(frozen=True)
+class ComputedFigure:
+    name: str
+    label: str
+    compute: DepartmentFigureFn  # (department ids, start, end) -> {id: value in [0, 1]}
+    definition: str = ""
+    source: str = ""  # the app that owns the data
+
+
+_COMPUTED: dict[str, ComputedFigure] = {}
+
+
+def register_computed_figure(computed: ComputedFigure) -> ComputedFigure:
+    if computed.name in _FIGURES:
+        raise LookupError(f"figure {computed.name} is already a population figure")
+    _COMPUTED[computed.name] = computed
+    return computed
+
+
+def computed_figure(name: str) -> ComputedFigure:
+    if name not in _COMPUTED:
+        raise KeyError(f"unknown computed figure {name!r}")
+    return _COMPUTED[name]
+
+
+def computed_figures() -> list[ComputedFigure]:
+    return sorted(_COMPUTED.values(), key=lambda f: f.name)
+
+
 # --- the written definitions -----------------------------------------------------------
 
 
@@ -275,5 +311,18 @@ def document() -> str:
             lines.append(
                 f"| {fig.label} | `{fig.name}` | {_formula(fig, pop)} | {fig.definition} |"
             )
+        lines.append("")
+    if _COMPUTED:
+        lines += [
+            "## computed per department",
+            "",
+            "Figures that are not a ratio of one population's parts, computed per department",
+            "by the app that owns the data.",
+            "",
+            "| figure | name | app | definition |",
+            "| --- | --- | --- | --- |",
+        ]
+        for comp in computed_figures():
+            lines.append(f"| {comp.label} | `{comp.name}` | {comp.source} | {comp.definition} |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

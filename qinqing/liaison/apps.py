@@ -1,4 +1,4 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,14 +23,24 @@ class LiaisonConfig(AppConfig):
             context=cards.cadre_card,
         )
         register_enterprise_panel("liaison/panel.html", cards.enterprise_panel, order=60)
-        if apps.is_installed("qinqing.assessment"):
-            # Registration only: assessment reads these figures by name.
-            from qinqing.assessment.figures import register_figure
-            from qinqing.liaison import figures
+        from qinqing.core.figures import ComputedFigure, register_computed_figure
+        from qinqing.liaison import figures
 
-            register_figure("liaison_stay_score", _("Enterprise score of stationed cadres"))(
-                figures.stay_score_by_department
+        register_computed_figure(
+            ComputedFigure(
+                "liaison_stay_score",
+                "驻企干部企业评分",
+                figures.stay_score_by_department,
+                "企业对本单位驻企干部的评分（满分 100）的平均值除以 100，按评分时间计入期间。",
+                "liaison",
             )
-            register_figure("liaison_visit_rate", _("Share of liaison enterprises visited"))(
-                figures.visit_rate_by_department
+        )
+        register_computed_figure(
+            ComputedFigure(
+                "liaison_visit_rate",
+                "包联企业走访覆盖率",
+                figures.visit_rate_by_department,
+                "本单位包联的企业中，期间内至少走访一次的企业所占比例。",
+                "liaison",
             )
+        )
