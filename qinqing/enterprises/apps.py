@@ -8,6 +8,18 @@ class EnterprisesConfig(AppConfig):
     verbose_name = "企业库"
 
     def ready(self) -> None:
+        from qinqing.core.event_labels import register_event_labels
+
+        register_event_labels(
+            {
+                "profile_created": "建档", "profile_changed": "档案变更",
+                "qualification_recorded": "登记资质", "pool_entered": "入库",
+                "pool_exited": "出库", "tags_changed": "标签变更",
+                "correction_requested": "申请更正", "correction_reviewed": "更正审核",
+                "warning_handled": "处理预警", "service_handled": "服务办结",
+                "imported": "导入",
+            }
+        )  # fmt: skip
         from django.utils.translation import gettext_lazy as _
 
         from qinqing.accounts.models import STAFF_ROLES, Role

@@ -7,6 +7,15 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Policies")
 
     def ready(self) -> None:
+        from qinqing.core.event_labels import register_event_labels
+
+        register_event_labels(
+            {
+                "submitted": "已提交", "returned": "退回补正", "approved": "已批准",
+                "rejected": "未通过", "document_created": "创建政策文件",
+                "item_created": "创建政策事项", "paid": "已兑付",
+            }
+        )  # fmt: skip
         from qinqing.accounts.models import Role
         from qinqing.core.nav import register_home_card, register_nav
         from qinqing.enterprises.hooks import register_facts_listener

@@ -9,6 +9,18 @@ class RatingsConfig(AppConfig):
     verbose_name = "好差评"
 
     def ready(self) -> None:
+        from qinqing.core.event_labels import register_event_labels
+
+        register_event_labels(
+            {
+                "rated": "评价", "rectification_opened": "差评整改立案",
+                "contest_filed": "提出申诉", "contest_decided": "申诉复核",
+                "verified": "已核实", "rectified": "已整改", "closed": "已办结",
+                "void": "作废", "open": "待核实", "pending": "待复核",
+                "accepted": "申诉成立", "rejected": "未通过", "5": "非常满意", "4": "满意",
+                "3": "基本满意", "2": "不满意", "1": "非常不满意",
+            }
+        )  # fmt: skip
         from qinqing.accounts.models import Role
         from qinqing.core.nav import register_home_card, register_nav
         from qinqing.ratings import figures, listeners
