@@ -218,3 +218,11 @@ def test_only_registry_officers_record_qualifications(
         url, {**data, "valid_to": "2024-01-01", "certificate_no": "X"}, follow=True
     )
     assert "有效期截止日期不能早于起始日期" in bad.content.decode()
+
+
+def test_registry_export_writes_a_formula_name_as_text(client_for, leader, enterprise_a) -> None:
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(name="=cmd|' /C calc'!A0")
+    response = client_for(leader).get("/enterprises/", {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "'=cmd|' /C calc'!A0" in names
