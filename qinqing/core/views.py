@@ -17,6 +17,11 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 page. For a signed-in person "not found" may mean "not yours" (by design one
+    answer): audited, as a denial is."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        record_audit(AuditEvent.Kind.NOT_FOUND, request=request, user=user, action=request.path)
     return render(request, "404.html", status=404)
 
 
