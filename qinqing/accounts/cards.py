@@ -38,14 +38,6 @@ def _organisations(user: Any) -> dict[str, Any]:
     return {"memberships": memberships}
 
 
-def _enterprise(user: Any) -> dict[str, Any] | None:
-    if not user.uscc:
-        return None
-    from qinqing.enterprises.models import Enterprise
-
-    return {"enterprise": Enterprise.objects.filter(uscc=user.uscc).first(), "uscc": user.uscc}
-
-
 def _tasks(user: Any) -> dict[str, Any]:
     from qinqing.accounts.permissions import roles_of
 
@@ -70,9 +62,8 @@ def _calendar(user: Any) -> dict[str, Any]:
 def register() -> None:
     every_role = [r.value for r in Role]
     register_home_card("accounts/cards/tasks.html", every_role, order=1, context=_tasks)
-    register_home_card(
-        "accounts/cards/enterprise.html", [Role.ENTERPRISE], order=2, context=_enterprise
-    )
+    # the enterprise's own card ("accounts/cards/enterprise.html") is registered by the
+    # enterprises app: accounts sits below it and does not read the registry
     register_home_card(
         "accounts/cards/organisations.html",
         [r for r in every_role if r != Role.ENTERPRISE],

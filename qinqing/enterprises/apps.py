@@ -21,11 +21,22 @@ class EnterprisesConfig(AppConfig):
         register_nav(_("Enterprise import"), "enterprises:imports", officers, order=42)
         register_nav(_("Corrections"), "enterprises:corrections", officers, order=43)
         register_home_card(
+            "accounts/cards/enterprise.html", [Role.ENTERPRISE], order=2, context=_own
+        )
+        register_home_card(
             "enterprises/cards/warnings.html",
             [Role.LEADER, Role.POLICY_OFFICER, Role.SUPERVISOR, Role.ADMIN],
             order=40,
             context=_card,
         )
+
+
+def _own(user: Any) -> dict[str, Any] | None:
+    if not user.uscc:
+        return None
+    from qinqing.enterprises.models import Enterprise
+
+    return {"enterprise": Enterprise.objects.filter(uscc=user.uscc).first(), "uscc": user.uscc}
 
 
 def _card(user: Any) -> dict[str, Any] | None:
