@@ -19,7 +19,7 @@ from qinqing.accounts.permissions import roles_of
 from qinqing.accounts.services import user_for_token
 from qinqing.core import ratelimit
 from qinqing.core.api_errors import declare_error_responses
-from qinqing.core.audit import record_audit
+from qinqing.core.audit import record_audit, record_denial_again
 from qinqing.core.models import AuditEvent
 from qinqing.lib.errors import chinese_errors
 
@@ -74,9 +74,8 @@ api = NinjaAPI(
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     if not getattr(exc, "audited", False):
-        record_audit(
-            AuditEvent.Kind.DENIED, request=request, user=request.user, action=f"api:{request.path}"
-        )
+        exc = PermissionDenied(f"api:{request.path}")
+    record_denial_again(exc, request)
     return api.create_response(request, {"detail": "无权执行此操作"}, status=403)
 
 

@@ -1,18 +1,16 @@
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from qinqing.core.audit import record_audit
+from qinqing.core.audit import record_audit, record_denial_again
 from qinqing.core.models import AuditEvent
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """403 page; denials raised through permissions.deny() are already audited."""
-    if not getattr(exception, "audited", False):
-        record_audit(
-            AuditEvent.Kind.DENIED, request=request, user=request.user, action=str(exception or "")
-        )
+    """403 page; every denial is in the audit log once the request has unwound."""
+    record_denial_again(exception or PermissionDenied(""), request)
     return render(request, "403.html", status=403)
 
 

@@ -48,3 +48,19 @@ def test_an_open311_call_with_a_bad_key_is_audited() -> None:
     response = Client().get("/open311/v2/requests.json", {"api_key": "guessed"})
     assert response.status_code == 403
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.DENIED, path__contains="open311").exists()
+
+
+def test_a_denial_inside_a_service_transaction_survives_its_rollback(
+    intake: Any, enterprise_a: Any, enterprise_user_a: Any, district: Any
+) -> None:
+    # the enterprise sees its own appeal, so the API lets the call through to the service,
+    # which refuses inside its transaction: the audit row must outlive the rollback
+    appeal = register(intake, enterprise_a)
+    token = create_api_token(enterprise_user_a, name="甲", actor=None)[1]
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {token}").post(
+        f"/api/v1/appeals/{appeal.pk}/dispatch",
+        {"department_id": district.dept.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.DENIED, user=enterprise_user_a).exists()
