@@ -1,4 +1,4 @@
-"""Issue 8 platform path on PostgreSQL, with the real gov-messages data.
+"""The intelligence platform path on PostgreSQL, with the real gov-messages data.
 
 Run from the project root: `python bench/intel.py` (DATABASE_URL defaults to
 postgres://postgres@127.0.0.1:5432/qq_bench_intel; the database is dropped, created and
@@ -91,7 +91,7 @@ def main() -> None:
 
 
 def run_router(call_command) -> None:  # type: ignore[no-untyped-def]
-    from qinqing.analytics.intel_models import RouterVersion
+    from qinqing.analytics.intel.models import RouterVersion
 
     splits = read_labeled()
     SCRATCH.mkdir(parents=True, exist_ok=True)
@@ -127,7 +127,7 @@ def _parse_time(value: str) -> dt.datetime | None:
 
 def load_appeals():  # type: ignore[no-untyped-def]
     from qinqing.accounts.models import Organisation, OrgKind
-    from qinqing.analytics.intel_models import RoutingRule
+    from qinqing.analytics.intel.models import RoutingRule
     from qinqing.appeals.models import Appeal, Category
 
     division = Organisation.objects.create(code="430100", name="A市", kind=OrgKind.DIVISION)
@@ -167,7 +167,7 @@ def load_appeals():  # type: ignore[no-untyped-def]
 
 
 def run_advisor(division) -> None:  # type: ignore[no-untyped-def]
-    from qinqing.analytics import duplicates, routing
+    from qinqing.analytics.intel import duplicates, routing
     from qinqing.appeals.models import Appeal
 
     latest = Appeal.objects.order_by("-created_at").first()
@@ -191,8 +191,8 @@ def run_advisor(division) -> None:  # type: ignore[no-untyped-def]
 def run_hotspots(division) -> None:  # type: ignore[no-untyped-def]
     from django.db.models.functions import TruncYear
 
-    from qinqing.analytics import hotspot_service
-    from qinqing.analytics.intel_models import HotspotRun
+    from qinqing.analytics.intel import hotspot_service
+    from qinqing.analytics.intel.models import HotspotRun
     from qinqing.appeals.models import Appeal
 
     by_year = Counter(
@@ -219,7 +219,7 @@ def run_hotspots(division) -> None:  # type: ignore[no-untyped-def]
 
 
 def run_seasonal() -> None:
-    from qinqing.analytics import seasonal_service
+    from qinqing.analytics.intel import seasonal_service
     from qinqing.appeals.models import Appeal
 
     last = Appeal.objects.order_by("-created_at").values_list("created_at", flat=True).first()

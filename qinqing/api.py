@@ -147,8 +147,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
 api.add_router("/enterprises", "qinqing.enterprises.api.router")
 api.add_router("/appeals", "qinqing.appeals.api.router")
 api.add_router("/ratings", "qinqing.ratings.api.router")
-api.add_router("/assessment", "qinqing.assessment.api.router")
-api.add_router("/analytics", "qinqing.analytics.api.router")
 api.add_router("/policies", "qinqing.policies.api.router")
 
 # Every operation declares the errors it can answer (OpenAPI tells the truth).

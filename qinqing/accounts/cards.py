@@ -62,8 +62,7 @@ def _calendar(user: Any) -> dict[str, Any]:
 def register() -> None:
     every_role = [r.value for r in Role]
     register_home_card("accounts/cards/tasks.html", every_role, order=1, context=_tasks)
-    # the enterprise's own card ("accounts/cards/enterprise.html") is registered by the
-    # enterprises app: accounts sits below it and does not read the registry
+    # the enterprise's own card (order 2) is registered by the enterprises app
     register_home_card(
         "accounts/cards/organisations.html",
         [r for r in every_role if r != Role.ENTERPRISE],

@@ -8,7 +8,7 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from qinqing.accounts.models import Role
-        from qinqing.analytics import cockpit_tasks  # noqa: F401  registers the periodic tasks
+        from qinqing.analytics.cockpit import tasks  # noqa: F401  registers the periodic tasks
         from qinqing.core.nav import register_nav
 
         register_nav(
@@ -18,6 +18,6 @@ class AnalyticsConfig(AppConfig):
             order=20,
         )
 
-        from qinqing.analytics import intel_setup  # issue 8: routing, hot spots, warnings
+        from qinqing.analytics.intel import wiring  # routing, hot spots, warnings
 
-        intel_setup.setup()
+        wiring.setup()

@@ -137,4 +137,4 @@ class RollupState(models.Model):  # when each rollup was last rebuilt
         return self.name
 
 
-from qinqing.analytics.intel_models import *  # noqa: E402,F401,F403  (issue 8 models)
+from qinqing.analytics.intel.models import *  # noqa: E402,F401,F403  (the intelligence models)

@@ -1,13 +1,9 @@
-from django.urls import path
+"""The analytics app's pages, one URL namespace ("analytics:") over its two parts."""
 
-from qinqing.analytics import cockpit_views
+from django.urls import URLPattern
+
+from qinqing.analytics.cockpit import urls as cockpit_urls
+from qinqing.analytics.intel import urls as intel_urls
 
 app_name = "analytics"
-urlpatterns: list = [
-    path("cockpit/", cockpit_views.cockpit_view, name="cockpit"),
-    path("cockpit/refresh/", cockpit_views.refresh_view, name="cockpit_refresh"),
-]
-
-from qinqing.analytics import intel_urls  # noqa: E402  (issue 8 pages)
-
-urlpatterns += intel_urls.urlpatterns
+urlpatterns: list[URLPattern] = [*cockpit_urls.urlpatterns, *intel_urls.urlpatterns]

@@ -20,8 +20,9 @@ class EnterprisesConfig(AppConfig):
         register_nav(_("Early warnings"), "enterprises:warnings", staff, order=41)
         register_nav(_("Enterprise import"), "enterprises:imports", officers, order=42)
         register_nav(_("Corrections"), "enterprises:corrections", officers, order=43)
+        # the template lives with the accounts' cards; the query is the registry's
         register_home_card(
-            "accounts/cards/enterprise.html", [Role.ENTERPRISE], order=2, context=_own
+            "accounts/cards/enterprise.html", [Role.ENTERPRISE], order=2, context=_my_enterprise
         )
         register_home_card(
             "enterprises/cards/warnings.html",
@@ -31,7 +32,7 @@ class EnterprisesConfig(AppConfig):
         )
 
 
-def _own(user: Any) -> dict[str, Any] | None:
+def _my_enterprise(user: Any) -> dict[str, Any] | None:
     if not user.uscc:
         return None
     from qinqing.enterprises.models import Enterprise

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qinqing.accounts.models import Organisation, OrgKind
+from qinqing.core.jobs import enqueue
 from qinqing.enterprises import events, jobs
 from qinqing.enterprises.fields import PROFILE_FIELDS, YEAR_FIELDS, FieldError
 from qinqing.enterprises.models import Enterprise, ImportJob, IndicatorValue, Metric, Source
@@ -581,9 +582,7 @@ def _retry_if_failed(job: ImportJob) -> tuple[ImportJob, bool]:
     if job.status != ImportJob.Status.FAILED or not jobs.restart_failed_job(job):
         return job, False
     if job.file.size > INLINE_LIMIT_BYTES:
-        from qinqing.enterprises.tasks import run_import_job
-
-        run_import_job(job.pk)
+        enqueue("qinqing.enterprises.tasks.run_import_job", job.pk)
         job.refresh_from_db()
         return job, True
     return run_job(job.pk) or job, True
@@ -608,9 +607,9 @@ def start_import(
             },
         )  # fmt: skip
         if created and upload.size > INLINE_LIMIT_BYTES:
-            from qinqing.enterprises.tasks import run_import_job
-
-            transaction.on_commit(lambda: run_import_job(job.pk))
+            transaction.on_commit(
+                lambda: enqueue("qinqing.enterprises.tasks.run_import_job", job.pk)
+            )
     if created and upload.size <= INLINE_LIMIT_BYTES:
         job = run_job(job.pk) or job
     return job, created

@@ -236,7 +236,7 @@ class Tag(models.Model):
         return self.name
 
 
-# --- Added with the registry services (issue 5) ------------------------------------
+# --- Yearly figures, pools (培育库), monitoring indicators and early warnings --------------
 
 
 class YearFigure(models.Model):

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from qinqing.analytics import duplicates
-from qinqing.analytics.intel_setup import intake_advisor
+from qinqing.analytics.intel import duplicates
+from qinqing.analytics.intel.wiring import intake_advisor
 from qinqing.analytics.tests.test_intel_fixtures import make_appeal
 from qinqing.appeals.models import Status
 

@@ -1,4 +1,4 @@
-"""Small fixtures of our own for the issue 8 tests (never the shared data)."""
+"""Small fixtures of our own for the intelligence tests (never the shared data)."""
 
 import csv
 import itertools

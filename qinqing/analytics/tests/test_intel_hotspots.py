@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
 
-from qinqing.analytics import hotspot_service
-from qinqing.analytics.intel_models import HotspotRun, MonthlyTopic
+from qinqing.analytics.intel import hotspot_service
+from qinqing.analytics.intel.models import HotspotRun, MonthlyTopic
 from qinqing.analytics.tests.test_intel_fixtures import make_appeal
 
 NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
-from qinqing.analytics import routing
-from qinqing.analytics.intel_models import RouterVersion, RoutingCorrection, RoutingRule
-from qinqing.analytics.intel_setup import intake_advisor
+from qinqing.analytics.intel import routing
+from qinqing.analytics.intel.models import RouterVersion, RoutingCorrection, RoutingRule
+from qinqing.analytics.intel.wiring import intake_advisor
 from qinqing.analytics.tests.test_intel_fixtures import (
     category,
     make_appeal,

@@ -4,8 +4,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from qinqing.analytics import seasonal_service
-from qinqing.analytics.intel_models import SeasonalWarning
+from qinqing.analytics.intel import seasonal_service
+from qinqing.analytics.intel.models import SeasonalWarning
 from qinqing.analytics.tests.test_intel_fixtures import make_appeal
 from qinqing.core.models import Notification
 

@@ -4,8 +4,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from qinqing.analytics import routing
-from qinqing.analytics.intel_models import RouterVersion
+from qinqing.analytics.intel import routing
+from qinqing.analytics.intel.models import RouterVersion
 from qinqing.analytics.ml.router import load_router
 
 

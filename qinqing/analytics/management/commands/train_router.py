@@ -3,7 +3,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from qinqing.analytics import routing
+from qinqing.analytics.intel import routing
 
 
 def _message(exc: ValidationError) -> str:

@@ -1,0 +1,145 @@
+"""Matching (政策找人) and pushing: deciding which enterprises qualify, and telling them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qinqing.accounts.models import User
+from qinqing.core.jobs import enqueue
+from qinqing.core.notify import notify
+from qinqing.enterprises.models import Enterprise
+from qinqing.policies import events
+from qinqing.policies.matching import (
+    Compiled,
+    active_items,
+    compile_version,
+    match,
+    store,
+)
+from qinqing.policies.models import (
+    MatchResult,
+    MatchRun,
+    Outcome,
+    PolicyItem,
+    PublishStatus,
+)
+
+# --- matching ---------------------------------------------------------------------------
+
+
+def start_full_match(*, actor: Any) -> MatchRun:
+    with transaction.atomic():
+        run = MatchRun.objects.create(scope="full", requested_by=actor)
+        transaction.on_commit(lambda: _enqueue_full(run.pk))
+    return run
+
+
+def _enqueue_full(run_id: int) -> None:
+    enqueue("qinqing.policies.tasks.run_full_match_task", run_id)
+
+
+def _enqueue_item_rematch(item_id: int) -> None:
+    enqueue("qinqing.policies.tasks.rematch_items_task", [item_id])
+
+
+def run_full_match(run_id: int) -> MatchRun:
+    """Match every active item over every enterprise; safe to run twice (it replaces)."""
+    claimed = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED).update(
+        status=MatchRun.Status.RUNNING, started_at=timezone.now()
+    )
+    run = MatchRun.objects.get(pk=run_id)
+    if not claimed:
+        return run
+    try:
+        items = active_items()
+        MatchRun.objects.filter(pk=run_id).update(total=len(items))
+
+        def progress(done: int) -> None:
+            MatchRun.objects.filter(pk=run_id).update(done=done)
+
+        results = match(items, progress=progress)
+        store(results)
+        eligible = int((results["outcome"] == 1).sum())
+        MatchRun.objects.filter(pk=run_id).update(
+            status=MatchRun.Status.DONE,
+            done=len(items),
+            eligible=eligible,
+            finished_at=timezone.now(),
+        )
+    except Exception as exc:
+        MatchRun.objects.filter(pk=run_id).update(
+            status=MatchRun.Status.FAILED, error=str(exc)[:2000]
+        )
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def rematch_enterprises(enterprise_ids: Sequence[int]) -> int:
+    """Re-decide every active item for these enterprises (their facts changed)."""
+    ids = sorted(set(enterprise_ids))
+    if not ids:
+        return 0
+    results = match(active_items(), ids)
+    store(results, enterprise_ids=ids)
+    return results.height
+
+
+def rematch_items(item_ids: Sequence[int]) -> int:
+    """Re-decide these items for every enterprise (a rule was published or withdrawn)."""
+    ids = sorted(set(item_ids))
+    compiled = active_items(ids)
+    results = match(compiled) if compiled else None
+    store(results if results is not None else match([], []), item_ids=ids)
+    return 0 if results is None else results.height
+
+
+# --- push (政策找人) -----------------------------------------------------------------------
+
+
+def enterprise_users(enterprise_ids: Sequence[int]) -> dict[int, list[User]]:
+    usccs = dict(Enterprise.objects.filter(pk__in=list(enterprise_ids)).values_list("uscc", "pk"))
+    by_enterprise: dict[int, list[User]] = {}
+    for user in User.objects.filter(uscc__in=list(usccs), is_active=True):
+        by_enterprise.setdefault(usccs[user.uscc], []).append(user)
+    return by_enterprise
+
+
+def push_item(item: PolicyItem, *, actor: Any, sms: bool = True) -> int:
+    """Tell every eligible enterprise about the item (once per item and rule version)."""
+    item = PolicyItem.objects.get(pk=item.pk)
+    if item.status != PublishStatus.PUBLISHED or item.current_rule_id is None:
+        raise ValidationError(_("Only a published item with a published rule can be pushed."))
+    ids = list(
+        MatchResult.objects.filter(item=item, outcome=Outcome.ELIGIBLE).values_list(
+            "enterprise_id", flat=True
+        )
+    )
+    sent = 0
+    with transaction.atomic():
+        for users in enterprise_users(ids).values():
+            sent += len(
+                notify(
+                    users,
+                    kind="policy_match",
+                    title=_("You may qualify for “%(title)s”") % {"title": item.title},
+                    body=_("Open “My policies” to see why and what to do next."),
+                    url=f"/policies/items/{item.pk}/",
+                    dedupe_key=f"policy:{item.pk}:v{item.current_rule_id}",
+                    sms=sms,
+                )
+            )
+        events.record(
+            "item_pushed", actor=actor, item=item, data={"enterprises": len(ids), "messages": sent}
+        )
+    return sent
+
+
+def compiled_for(item: PolicyItem) -> Compiled | None:
+    return compile_version(item.current_rule, item) if item.current_rule_id else None  # type: ignore[arg-type]
