@@ -29,6 +29,7 @@ from qinqing.policies.models import (
     PolicyItem,
     PublishStatus,
 )
+from qinqing.policies.selectors import ensure_manager
 from qinqing.policies.services.common import _committed, _money, _move
 from qinqing.policies.services.rematch import enterprise_users
 from qinqing.policies.transitions import BATCH, DISBURSEMENT, check
@@ -41,6 +42,7 @@ def create_grant_batch(
 ) -> GrantBatch:
     """A grant list of eligible enterprises for review, within the budget left. The same
     key returns the same batch (retries are safe)."""
+    ensure_manager(None, actor, "policies:create_grant_batch")
     existing = GrantBatch.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
@@ -121,6 +123,7 @@ def create_grant_batch(
 
 
 def remove_grant_line(line: GrantLine, *, actor: Any, note: str = "") -> GrantLine:
+    ensure_manager(None, actor, "policies:remove_grant_line")
     with transaction.atomic():
         batch = GrantBatch.objects.select_for_update().get(pk=line.batch_id)
         line = GrantLine.objects.select_for_update().get(pk=line.pk)
@@ -145,6 +148,7 @@ def approve_grant_batch(batch: GrantBatch, *, actor: Any) -> GrantBatch:
     """Approve the list: one pending disbursement per included line. The item row lock
     serialises approvals of one item; the budget and the once-per-period rule are
     checked again under it (and the unique constraint backs the latter)."""
+    ensure_manager(None, actor, "policies:approve_grant_batch")
     with transaction.atomic():
         item = PolicyItem.objects.select_for_update().get(pk=batch.item_id)
         batch = GrantBatch.objects.select_for_update().get(pk=batch.pk)
@@ -209,6 +213,7 @@ def _notify_grants(batch: GrantBatch) -> None:
 
 
 def cancel_grant_batch(batch: GrantBatch, *, actor: Any) -> GrantBatch:
+    ensure_manager(None, actor, "policies:cancel_grant_batch")
     with transaction.atomic():
         batch = GrantBatch.objects.select_for_update().get(pk=batch.pk)
         old = batch.status
@@ -222,6 +227,7 @@ def mark_disbursement_paid(
     disbursement: Disbursement, *, actor: Any, paid_on: dt.date
 ) -> Disbursement:
     """Record the payment; paying an already paid disbursement again changes nothing."""
+    ensure_manager(None, actor, "policies:mark_disbursement_paid")
     with transaction.atomic():
         disbursement = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
         if disbursement.status == Disbursement.Status.PAID:

@@ -19,7 +19,6 @@ from qinqing.policies import forms, metrics, services
 from qinqing.policies.matching import compile_version
 from qinqing.policies.models import (
     MatchRun,
-    PolicyAttachment,
     PolicyDocument,
     PolicyItem,
     RuleStatus,
@@ -66,10 +65,9 @@ def document_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     document = get_object_or_404(PolicyDocument, pk=pk) if pk else None
     form = forms.DocumentForm(request.POST or None, instance=document)
     if request.method == "POST" and form.is_valid():
-        document = services.save_document(form.save(commit=False), actor=request.user)
-        if request.FILES.get("attachment"):
-            upload = request.FILES["attachment"]
-            PolicyAttachment.objects.create(document=document, name=upload.name[:200], file=upload)
+        document = services.save_document(
+            form.save(commit=False), actor=request.user, attachment=request.FILES.get("attachment")
+        )
         messages.success(request, _("Saved."))
         return redirect("policies:desk")
     return render(
