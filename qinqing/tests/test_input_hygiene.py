@@ -128,3 +128,18 @@ def test_a_web_form_keeps_the_text_but_drops_control_characters(
     assert response.status_code in (200, 302)
     appeal = Appeal.objects.get()
     assert (appeal.title, appeal.description) == ("厂区停电", "停电三天\n无人处理")
+
+
+def test_an_enterprise_posting_another_enterprises_credit_code_is_told_so(
+    enterprise_user_a: Any, enterprise_b: Any
+) -> None:
+    token = create_api_token(enterprise_user_a, name="甲", actor=None)[1]
+    body = {"title": "停电", "description": "厂区停电三天", "requester_name": "刘经理",
+            "requester_phone": "13812345678", "enterprise_uscc": enterprise_b.uscc}  # fmt: skip
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {token}").post(
+        "/api/v1/appeals/", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422
+    message = response.json()["errors"][0]["message"]
+    assert enterprise_b.uscc in message and "本企业" in message
+    assert not Appeal.objects.exists()
