@@ -88,7 +88,7 @@ def _clean_form(request: HttpRequest) -> None:
     for key, values in post.lists():
         cleaned.setlist(key, [strip_controls(v) for v in values])
     cleaned._mutable = False
-    request.POST = cleaned  # type: ignore[misc]
+    request.POST = cleaned  # type: ignore[assignment]
 
 
 def _error(request: HttpRequest, exc: BadInput) -> HttpResponse:
