@@ -6,7 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test lint check migrations-check deploy-check worker translations clean bench
+.PHONY: setup run test lint check migrations-check deploy-check worker translations clean bench \
+	imports types api-fuzz
 
 setup: $(VENV)/.installed node_modules/.installed translations
 
@@ -62,3 +63,18 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles
+
+# --- Invariants that check themselves (issue 15) -----------------------------------------
+# Import layers (contract in pyproject.toml, map in docs/architecture.md).
+imports: setup
+	$(BIN)/lint-imports
+
+# Types on the packages listed in [tool.mypy] files.
+types: setup
+	DEBUG=1 $(BIN)/mypy
+
+# The API against its OpenAPI document (schemathesis), bounded; needs DATABASE_URL (PostgreSQL).
+API_FUZZ_EXAMPLES ?= 10
+api-fuzz: setup
+	QINQING_SCHEMATHESIS=1 QINQING_SCHEMATHESIS_EXAMPLES=$(API_FUZZ_EXAMPLES) \
+	  $(BIN)/pytest -p no:cacheprovider -n 0 qinqing/tests/test_api_schemathesis.py

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "qinqing.core.middleware.InputHygieneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -67,7 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
-    "qinqing.core.middleware.ChineseErrorPagesMiddleware",
+    "qinqing.core.error_pages.ChineseErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "qinqing.urls"
@@ -136,6 +137,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "qinqing.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "qinqing.accounts.passwords.NotCurrentPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
@@ -220,6 +222,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Office hours: something received after WORKDAY_OFFICE_CLOSE (or on a rest day)
 # counts as received on the next working day.
 WORKDAY_OFFICE_CLOSE = env_str("WORKDAY_OFFICE_CLOSE", "17:30")
+
+# --- Background jobs and limits (hardening) ----------------------------------
+# An import job renews its lease every IMPORT_JOB_HEARTBEAT_SECONDS while it runs; one
+# silent for IMPORT_JOB_LEASE_SECONDS is swept to "failed" and may be retried.
+IMPORT_JOB_LEASE_SECONDS = env_int("IMPORT_JOB_LEASE_SECONDS", 180)
+IMPORT_JOB_HEARTBEAT_SECONDS = env_int("IMPORT_JOB_HEARTBEAT_SECONDS", 30)
+# Requests per minute per API key or user (JSON API and Open311), counted in the cache
+# (Redis in production, so every worker process shares the count). 0 turns a limit off.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)
+OPEN311_RATE_LIMIT_PER_MINUTE = env_int("OPEN311_RATE_LIMIT_PER_MINUTE", 120)
 
 # --- Outside edges ----------------------------------------------------------
 SMS_BACKEND = env_str("SMS_BACKEND", "qinqing.core.sms.ConsoleSmsBackend")

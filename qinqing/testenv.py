@@ -10,3 +10,7 @@ os.environ.setdefault("STATIC_MANIFEST", "0")
 os.environ.setdefault(
     "QINQING_VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test")
 )
+# Request limits count per user id, which repeats from test to test: off unless a test
+# sets a limit (qinqing/tests/test_rate_limits.py).
+os.environ.setdefault("API_RATE_LIMIT_PER_MINUTE", "0")
+os.environ.setdefault("OPEN311_RATE_LIMIT_PER_MINUTE", "0")

@@ -1,5 +1,6 @@
 import string
 
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,3 +33,17 @@ class CharacterClassValidator:
             if self.min_classes
             else _("Any password is accepted.")
         )
+
+
+class NotCurrentPasswordValidator:
+    """A new password must differ from the one the account has now (setting the same one
+    again is no change at all)."""
+
+    def validate(self, password: str, user: object = None) -> None:
+        current = getattr(user, "password", "")
+        # the module function, not user.check_password(): that one may re-hash and save
+        if current and check_password(password, current):
+            raise ValidationError(self.get_help_text(), code="password_unchanged")
+
+    def get_help_text(self) -> str:
+        return _("Your new password must differ from your current password.")

@@ -127,10 +127,14 @@ def can_view_enterprise(user: Any, uscc: str) -> bool:
 
 
 def deny(request: HttpRequest | None, user: Any, action: str, **detail: Any) -> PermissionDenied:
-    """Record a permission denial in the audit log and return the exception to raise."""
-    record_audit(AuditEvent.Kind.DENIED, request=request, user=user, action=action, **detail)
+    """Record a permission denial in the audit log and return the exception to raise.
+    Raised inside a service's transaction, the row rolls back with it: the exception keeps
+    what it recorded, and the web and API handlers write it again if it is gone
+    (`qinqing.core.audit.record_denial_again`)."""
+    row = record_audit(AuditEvent.Kind.DENIED, request=request, user=user, action=action, **detail)
     exc = PermissionDenied(action)
     exc.audited = True  # type: ignore[attr-defined]
+    exc.audit_row = row  # type: ignore[attr-defined]
     return exc
 
 

@@ -32,6 +32,7 @@ from qinqing.appeals.schemas import (
 )
 from qinqing.enterprises.models import Enterprise
 from qinqing.lib.masking import mask_name, mask_phone
+from qinqing.lib.paging import MAX_PAGE
 
 router = Router(tags=["appeals"])
 
@@ -145,7 +146,7 @@ def list_appeals(
     request: HttpRequest,
     status: str = "",
     overdue: bool = False,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     limit: int = Query(50, ge=1, le=100),
 ) -> list[dict[str, Any]]:
     qs = selectors.appeals_visible_to(request.user).order_by("-created_at", "-id")

@@ -11,9 +11,12 @@ Errors are lists of {code, description} as the spec says, with that HTTP status.
 """
 
 import datetime as dt
+import hashlib
+import math
 import xml.etree.ElementTree as ET  # noqa: S405 - we only build XML, never parse it
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -24,8 +27,25 @@ from qinqing.accounts.services import user_for_token
 from qinqing.appeals import selectors, services
 from qinqing.appeals.models import FINAL_STATUSES, Appeal, Category, Channel
 from qinqing.appeals.transitions import STATUS_ZH
+from qinqing.core import ratelimit
+from qinqing.core.audit import record_audit
+from qinqing.core.models import AuditEvent
+from qinqing.lib.text import strip_controls
 
 MAX_REQUESTS = 1000
+# Longest accepted value per field (the model's column, or what a phone number can be);
+# longer is refused, never cut silently.
+MAX_LENGTHS = {
+    "service_code": 50,
+    "description": 5000,
+    "address_string": 200,
+    "phone": 30,
+    "first_name": 25,
+    "last_name": 25,
+    "email": 254,
+    "idempotency_key": 100,
+}
+BOUNDS = {"lat": 90.0, "long": 180.0}
 
 
 class Open311Error(Exception):
@@ -42,9 +62,10 @@ def _render(data: Any, fmt: str, *, root: str, item: str, status: int = 200) -> 
                 child = ET.SubElement(node, key)
                 if isinstance(value, list):
                     for v in value:
-                        ET.SubElement(child, "value").text = str(v)
+                        ET.SubElement(child, "value").text = strip_controls(str(v))
                 elif value is not None:
-                    child.text = str(value).lower() if isinstance(value, bool) else str(value)
+                    text = str(value).lower() if isinstance(value, bool) else str(value)
+                    child.text = strip_controls(text)  # a stored control char breaks XML
         body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
         return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
     return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
@@ -60,9 +81,26 @@ def _error(exc: Open311Error, fmt: str) -> HttpResponse:
     )
 
 
-def _guard(fmt: str, fn: Any) -> HttpResponse:
+def _limited(request: HttpRequest) -> int | None:
+    """Seconds to wait when the caller is past OPEN311_RATE_LIMIT_PER_MINUTE requests per
+    api_key (per address without one); None while within it."""
+    key = request.POST.get("api_key") if request.method == "POST" else request.GET.get("api_key")
+    if key:
+        ident = "key:" + hashlib.sha256(key.encode()).hexdigest()[:32]
+    else:
+        ident = f"ip:{request.META.get('REMOTE_ADDR')}"
+    return ratelimit.hit("open311", ident, getattr(settings, "OPEN311_RATE_LIMIT_PER_MINUTE", 0))
+
+
+def _guard(fmt: str, fn: Any, request: HttpRequest | None = None) -> HttpResponse:
     if fmt not in ("json", "xml"):
         return _error(Open311Error(404, "不支持的格式，请使用 .json 或 .xml。"), "json")
+    if request is not None:
+        wait = _limited(request)
+        if wait is not None:
+            response = _error(Open311Error(429, "请求过于频繁，请稍后再试。"), fmt)
+            response["Retry-After"] = str(wait)
+            return response
     try:
         return fn()
     except Open311Error as exc:
@@ -73,7 +111,9 @@ def _guard(fmt: str, fn: Any) -> HttpResponse:
         else:
             text = "；".join(exc.messages)
         return _error(Open311Error(400, text), fmt)
-    except PermissionDenied:
+    except PermissionDenied as exc:
+        if not getattr(exc, "audited", False) and request is not None:
+            record_audit(AuditEvent.Kind.DENIED, request=request, action=f"open311:{request.path}")
         return _error(Open311Error(403, "该 api_key 无权执行此操作。"), fmt)
 
 
@@ -107,6 +147,7 @@ def services_list(request: HttpRequest, fmt: str) -> HttpResponse:
     return _guard(
         fmt,
         lambda: _render([_service(c) for c in _categories()], fmt, root="services", item="service"),
+        request,
     )
 
 
@@ -124,24 +165,37 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
             return HttpResponse(body, content_type="text/xml; charset=utf-8")
         return JsonResponse(data)
 
-    return _guard(fmt, run)
+    return _guard(fmt, run, request)
 
 
 def _user(request: HttpRequest) -> Any:
     key = request.POST.get("api_key") if request.method == "POST" else request.GET.get("api_key")
     user = user_for_token(key or "")
     if user is None:
+        record_audit(AuditEvent.Kind.DENIED, request=request, action="open311:api_key")
         raise Open311Error(403, "api_key 无效或已停用。")
     return user
 
 
-def _float(value: str | None, field: str) -> float | None:
+def _coordinate(value: str | None, field: str) -> float | None:
+    """A finite WGS84 coordinate within ±90 (lat) or ±180 (long), or None when absent."""
     if value in (None, ""):
         return None
     try:
-        return float(value)
+        number = float(value)
     except ValueError as exc:
         raise Open311Error(400, f"{field} 必须是数字。") from exc
+    bound = BOUNDS[field]
+    if not math.isfinite(number) or not -bound <= number <= bound:
+        raise Open311Error(400, f"{field} 必须是 -{bound:g} 到 {bound:g} 之间的数字。")
+    return number
+
+
+def _check_lengths(data: Any) -> None:
+    for field, limit in MAX_LENGTHS.items():
+        value = data.get(field, "")
+        if len(value) > limit:
+            raise Open311Error(400, f"{field} 过长：最多 {limit} 个字符，收到 {len(value)} 个。")
 
 
 def _status(appeal: Appeal) -> str:
@@ -180,13 +234,14 @@ def _request_row(appeal: Appeal) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
-        return _guard(fmt, lambda: _create(request, fmt))
-    return _guard(fmt, lambda: _list(request, fmt))
+        return _guard(fmt, lambda: _create(request, fmt), request)
+    return _guard(fmt, lambda: _list(request, fmt), request)
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     user = _user(request)
     data = request.POST
+    _check_lengths(data)
     code = data.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, "缺少 service_code。")
@@ -194,7 +249,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     description = data.get("description", "").strip()
     if not description:
         raise Open311Error(400, "缺少 description（诉求内容）。")
-    lat, lon = _float(data.get("lat"), "lat"), _float(data.get("long"), "long")
+    lat, lon = _coordinate(data.get("lat"), "lat"), _coordinate(data.get("long"), "long")
     address = data.get("address_string", "").strip()
     if lat is None and lon is None and not address and not data.get("address_id"):
         raise Open311Error(400, "lat/long、address_string 或 address_id 至少提供一项。")
@@ -285,4 +340,4 @@ def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
             raise Open311Error(404, f"找不到诉求 {number}。")
         return _render([_request_row(appeal)], fmt, root="service_requests", item="request")
 
-    return _guard(fmt, run)
+    return _guard(fmt, run, request)

@@ -33,3 +33,21 @@ def record_audit(
         path=(request.get_full_path()[:500] if request is not None else ""),
         detail=detail,
     )
+
+
+def record_denial_again(exc: Exception, request: HttpRequest) -> None:
+    """After a refused request has unwound: make sure its denial is in the log. A denial
+    raised inside an atomic service rolled back with the service's writes."""
+    row = getattr(exc, "audit_row", None)
+    if getattr(exc, "audited", False) and row is not None:
+        if AuditEvent.objects.filter(pk=row.pk).exists():
+            return
+        record_audit(row.kind, request=request, user=row.user, username=row.username, **row.detail)
+        return
+    if not getattr(exc, "audited", False):
+        record_audit(
+            AuditEvent.Kind.DENIED,
+            request=request,
+            user=getattr(request, "user", None),
+            action=str(exc) or request.path,
+        )

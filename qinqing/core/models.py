@@ -57,6 +57,7 @@ class AuditEvent(AppendOnlyModel):  # 安全审计日志
         LOGIN_FAILED = "login_failed", _("Failed login")
         LOCKED_OUT = "locked_out", _("Locked out")
         DENIED = "denied", _("Permission denied")
+        NOT_FOUND = "not_found", _("Not found or not permitted")
         TOKEN_CREATED = "token_created", _("API token created")
         TOKEN_REVOKED = "token_revoked", _("API token revoked")
         ROLE_CHANGED = "role_changed", _("Role changed")

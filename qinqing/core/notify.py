@@ -4,6 +4,7 @@
 recipient gets the message once (the periodic sweeps rely on this)."""
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -41,7 +42,7 @@ def notify(
         phone = getattr(user, "phone", "")
         if sms and phone:
             text = f"【亲清】{title}"
-            transaction.on_commit(lambda phone=phone, text=text: send_sms(phone, text))
+            transaction.on_commit(partial(send_sms, phone, text))
     return created
 
 

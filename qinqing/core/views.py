@@ -1,22 +1,25 @@
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from qinqing.core.audit import record_audit
+from qinqing.core.audit import record_audit, record_denial_again
 from qinqing.core.models import AuditEvent
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """403 page; denials raised through permissions.deny() are already audited."""
-    if not getattr(exception, "audited", False):
-        record_audit(
-            AuditEvent.Kind.DENIED, request=request, user=request.user, action=str(exception or "")
-        )
+    """403 page; every denial is in the audit log once the request has unwound."""
+    record_denial_again(exception or PermissionDenied(""), request)
     return render(request, "403.html", status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 page. For a signed-in person "not found" may mean "not yours" (by design one
+    answer): audited, as a denial is."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        record_audit(AuditEvent.Kind.NOT_FOUND, request=request, user=user, action=request.path)
     return render(request, "404.html", status=404)
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from qinqing.core.admin import ReadOnlyAdmin
 from qinqing.enterprises.models import (
     CorrectionRequest,
     EarlyWarning,
@@ -108,13 +109,7 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnterpriseEvent)
-class EnterpriseEventAdmin(admin.ModelAdmin):
+class EnterpriseEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "enterprise", "kind", "actor"]
     list_filter = ["kind"]
     raw_id_fields = ["enterprise"]
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from qinqing.accounts.permissions import deny
@@ -37,6 +37,7 @@ from qinqing.enterprises.selectors import (
 )
 from qinqing.enterprises.transitions import TransitionError
 from qinqing.lib.masking import mask_phone
+from qinqing.lib.paging import MAX_PAGE
 
 router = Router(tags=["enterprises"])
 
@@ -53,7 +54,7 @@ class SearchParams(Schema):
     revenue_max: Decimal | None = None
     tag: str = ""
     pool: int | None = None
-    page: int = 1
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 def _row(e: Enterprise, *, masked: bool) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from qinqing.accounts.models import Organisation, OrgKind
 from qinqing.core.jobs import enqueue
-from qinqing.enterprises import events
+from qinqing.enterprises import events, jobs
 from qinqing.enterprises.columns import (
     check_column,
     fast_money,
@@ -645,17 +645,19 @@ def run_job(job_id: int) -> ImportJob | None:
     """Run a queued job. The conditional update claims it, so a retried task or a second
     worker does nothing."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING
+        status=ImportJob.Status.RUNNING, heartbeat_at=timezone.now()
     )
     if not claimed:
         return None
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
 
     def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(processed_rows=done, total_rows=total)
+        ImportJob.objects.filter(pk=job_id).update(
+            processed_rows=done, total_rows=total, heartbeat_at=timezone.now()
+        )
 
     try:
-        with job.file.open("rb") as handle:
+        with jobs.heartbeat(job_id), job.file.open("rb") as handle:
             result = import_file(
                 handle, job.filename, kind=job.kind, actor=job.created_by,
                 all_or_nothing=job.all_or_nothing, progress=progress,
@@ -693,6 +695,18 @@ def run_job(job_id: int) -> ImportJob | None:
 INLINE_LIMIT_BYTES = 256 * 1024  # smaller files are imported while the user waits
 
 
+def _retry_if_failed(job: ImportJob) -> tuple[ImportJob, bool]:
+    """The job a repeated Idempotency-Key names; a failed one (its worker died, or it
+    raised) starts again as a fresh attempt on the stored file. True when it restarted."""
+    if job.status != ImportJob.Status.FAILED or not jobs.restart_failed_job(job):
+        return job, False
+    if job.file.size > INLINE_LIMIT_BYTES:
+        enqueue("qinqing.enterprises.tasks.run_import_job", job.pk)
+        job.refresh_from_db()
+        return job, True
+    return run_job(job.pk) or job, True
+
+
 def start_import(
     upload: Any, *, kind: str, actor: Any, all_or_nothing: bool, idempotency_key: str
 ) -> tuple[ImportJob, bool]:
@@ -701,7 +715,7 @@ def start_import(
     (a double-submitted form or a retried API call does not import twice)."""
     existing = ImportJob.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        return existing, False
+        return _retry_if_failed(existing)
     digest = file_digest(upload)
     with transaction.atomic():
         job, created = ImportJob.objects.get_or_create(

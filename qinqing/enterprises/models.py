@@ -506,6 +506,9 @@ class ImportJob(models.Model):  # 批量导入任务
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # the running worker's lease: renewed while it works; a stale one is swept to FAILED
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
 
     class Meta:
         ordering = ["-created_at"]
@@ -525,7 +528,7 @@ class EnterpriseEvent(EventBase):
     warnings handled, imports."""
 
     enterprise = models.ForeignKey(
-        Enterprise, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+        Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
 
     class Meta(EventBase.Meta):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qinqing.accounts.models import Organisation, OrgKind
+from qinqing.accounts.permissions import ensure, enterprise_uscc
 from qinqing.enterprises import events, hooks
 from qinqing.enterprises.facts import effective_year_facts
 from qinqing.enterprises.fields import (
@@ -38,8 +39,15 @@ from qinqing.enterprises.models import (
     Tag,
 )
 from qinqing.enterprises.profiles import PRECEDENCE_RANK, ProfileRow, apply_profile_rows
+from qinqing.enterprises.selectors import can_see_registry, is_registry_officer
 from qinqing.enterprises.transitions import CORRECTION_TRANSITIONS, WARNING_TRANSITIONS, check
 from qinqing.lib.uscc import UsccError, validate_uscc
+
+
+def _ensure_officer(actor: Any, action: str, **detail: Any) -> None:
+    """The registry's officers (policy officers, administrators) keep it; anyone else is
+    refused here too, not only in the view (a second adapter must not forget)."""
+    ensure(is_registry_officer(actor), None, actor, action, **detail)
 
 
 def parse_profile_values(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
@@ -71,6 +79,7 @@ def record_profile(
 ) -> Enterprise:
     """One source's report about one enterprise (profile fields, and yearly figures when
     `year` is given), through the same path as the bulk import."""
+    _ensure_officer(actor, "enterprise:record_profile", uscc=uscc)
     try:
         code = validate_uscc(uscc)
     except UsccError as exc:
@@ -110,6 +119,7 @@ def record_qualification(
     source: str = Source.OFFICER,
 ) -> Qualification:
     """Idempotent on (enterprise, kind, certificate number, valid from)."""
+    _ensure_officer(actor, "enterprise:qualification", uscc=enterprise.uscc)
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError({"valid_to": "有效期截止日期不能早于起始日期"})
     qualification, created = Qualification.objects.select_for_update().get_or_create(
@@ -135,6 +145,7 @@ def record_qualification(
 
 @transaction.atomic
 def set_tags(enterprise: Enterprise, *, actor: Any, names: Iterable[str]) -> list[str]:
+    _ensure_officer(actor, "enterprise:tags", uscc=enterprise.uscc)
     wanted = {n.strip() for n in names if n.strip()}
     for name in wanted:
         if len(name) > 40:
@@ -157,6 +168,7 @@ def enter_pool(
     enterprise: Enterprise, *, actor: Any, pool: Pool, on: dt.date, reason: str
 ) -> PoolMembership:
     """Put the enterprise into the pool; if it is already in, the open stay is returned."""
+    _ensure_officer(actor, "enterprise:pool", uscc=enterprise.uscc)
     if not reason.strip():
         raise ValidationError({"reason": "请填写入库原因"})
     Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
@@ -175,6 +187,7 @@ def enter_pool(
 
 @transaction.atomic
 def exit_pool(stay: PoolMembership, *, actor: Any, on: dt.date, reason: str) -> PoolMembership:
+    _ensure_officer(actor, "enterprise:pool", stay=stay.pk)
     if not reason.strip():
         raise ValidationError({"reason": "请填写出库原因"})
     stay = (
@@ -198,6 +211,7 @@ def exit_pool(stay: PoolMembership, *, actor: Any, on: dt.date, reason: str) -> 
 @transaction.atomic
 def handle_warning(warning: EarlyWarning, *, actor: Any, to: str, note: str = "") -> EarlyWarning:
     """Acknowledge a warning, or record that a visit or an appeal follows from it."""
+    ensure(can_see_registry(actor), None, actor, "enterprise:warning", warning=warning.pk)
     warning = (
         EarlyWarning.objects.select_for_update().select_related("enterprise").get(pk=warning.pk)
     )
@@ -258,6 +272,10 @@ def submit_correction(
     """An enterprise corrects one of its facts. Self-declared (or unsourced) facts are
     recorded at once as its own claim and None is returned; a fact that a government
     source gave becomes a CorrectionRequest for an officer."""
+    ensure(
+        enterprise_uscc(actor) == enterprise.uscc, None, actor, "enterprise:correct",
+        uscc=enterprise.uscc,
+    )  # fmt: skip
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     is_year = field_name in YEAR_BY_NAME
     if is_year and year is None:
@@ -295,6 +313,7 @@ def review_correction(
     request: CorrectionRequest, *, actor: Any, approve: bool, note: str = ""
 ) -> CorrectionRequest:
     """Approve (the value becomes an OFFICER-source claim or figure) or reject."""
+    _ensure_officer(actor, "correction:review", correction=request.pk)
     request = (
         CorrectionRequest.objects.select_for_update()
         .select_related("enterprise")

@@ -158,19 +158,29 @@ def classify(
     industry_code: str | None, figures: Mapping[str, float | int | Decimal | None]
 ) -> SizeResult:
     """Classify from the indicators the group needs (`figures`: employees, revenue,
-    total_assets; 万元 for money). A missing indicator gives UNKNOWN, not a guess."""
+    total_assets; 万元 for money). One indicator below the small bound makes the firm
+    micro whatever the others are ("微型企业只须满足所列指标中的一项即可"); otherwise a
+    missing indicator gives UNKNOWN, not a guess."""
     group = industry_group(industry_code)
     if group is None:
         return SizeResult(UNKNOWN, None, "行业代码缺失或不够细，无法确定划型行业")
     if group == EXCLUDED:
         return SizeResult(NOT_APPLICABLE, None, "该行业不在统计上大中小微型企业划分范围内")
-    tiers = []
+    tiers: list[int] = []
+    missing: list[str] = []
     for indicator, bounds in THRESHOLDS[group].items():
         value = figures.get(indicator)
         if value is None:
-            return SizeResult(UNKNOWN, group, f"缺少划型所需指标：{_LABELS[indicator]}")
-        tiers.append(TIERS.index(tier_of(value, bounds)))
-    worst = TIERS[max(tiers)]
+            missing.append(indicator)
+        else:
+            tiers.append(TIERS.index(tier_of(value, bounds)))
+    worst = TIERS[max(tiers)] if tiers else UNKNOWN
+    if missing and worst == MICRO:
+        return SizeResult(
+            MICRO, group, f"按{GROUP_LABELS[group]}标准，已有一项指标低于小型下限，即为微型"
+        )
+    if missing:
+        return SizeResult(UNKNOWN, group, f"缺少划型所需指标：{_LABELS[missing[0]]}")
     return SizeResult(worst, group, f"按{GROUP_LABELS[group]}标准，取各指标所在档次中最低者")
 
 

@@ -1,18 +1,44 @@
-"""Excel (.xlsx) exports of lists: one sheet, a header row, streamed rows."""
+"""Excel (.xlsx) exports of lists: one sheet, a header row, streamed rows.
+
+Every cell that leaves the system goes through `safe_cell`: a text that a spreadsheet would
+read as a formula (`=`, `+`, `-`, `@`, or a tab/CR before one) is written as text with a
+leading apostrophe, and characters the file format cannot hold (C0 controls other than
+tab/LF/CR) are dropped, so one bad row never breaks an export for everyone.
+"""
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def safe_cell(value: object) -> object:
+    """`value` as a cell may hold it: text cleaned of illegal characters and never a
+    formula; other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if text.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def safe_row(row: Iterable[object]) -> list[object]:
+    return [safe_cell(value) for value in row]
 
 
 def xlsx_bytes(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """A write-only workbook (constant memory per row) with `header` then `rows`."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
-    sheet.append(list(header))
+    sheet.append(safe_row(header))
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(safe_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from qinqing.core.admin import ReadOnlyAdmin
 from qinqing.policies.models import (
     Application,
     Disbursement,
@@ -32,17 +33,6 @@ class PolicyItemAdmin(admin.ModelAdmin):
     list_filter = ["status", "mode", "kind"]
     search_fields = ["title"]
     readonly_fields = ["status", "current_rule"]  # changed only through services (events)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(RuleVersion)

@@ -4,14 +4,21 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from qinqing.accounts.permissions import can_view_enterprise, ensure, is_staff_member
 from qinqing.enterprises.models import Enterprise
+from qinqing.lib.paging import MAX_OFFSET
 from qinqing.policies import metrics, services
 from qinqing.policies.matching import Answer, answers_for, compile_version
 from qinqing.policies.models import PolicyItem
-from qinqing.policies.schemas import AnswerRead, FiguresRead, ItemRead, RuleFile, RuleVersionRead
+from qinqing.policies.schemas import (
+    AnswerRead,
+    ItemRead,
+    PolicyFiguresRead,
+    RuleFile,
+    RuleVersionRead,
+)
 from qinqing.policies.selectors import access_item, ensure_manager, enterprise_of, published_items
 
 router = Router(tags=["policies"])
@@ -57,9 +64,11 @@ def _answers(answers: list[Answer]) -> list[dict[str, Any]]:
 
 @router.get("/items", response=list[ItemRead], summary="Published policy items (search with q)")
 def list_items(
-    request: HttpRequest, q: str = "", limit: int = 50, offset: int = 0
+    request: HttpRequest,
+    q: str = "",
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> list[dict[str, Any]]:
-    limit = max(1, min(limit, 200))
     items = (
         published_items(q).select_related("current_rule").order_by("-id")[offset : offset + limit]
     )
@@ -110,7 +119,9 @@ def import_rule(request: HttpRequest, item_id: int, payload: RuleFile) -> Any:
 
 
 @router.get(
-    "/figures", response=FiguresRead, summary="Applications, approval rate, days to pay, amounts"
+    "/figures",
+    response=PolicyFiguresRead,
+    summary="Applications, approval rate, days to pay, amounts",
 )
 def figures(request: HttpRequest) -> dict[str, Any]:
     ensure(is_staff_member(request.user), request, request.user, "api:policies_figures")

@@ -51,7 +51,7 @@ class RuleVersionRead(Schema):
     status: str
 
 
-class FiguresRead(Schema):
+class PolicyFiguresRead(Schema):
     applications: int
     approved: int
     rejected: int

@@ -15,8 +15,8 @@ from qinqing.ratings import selectors, services
 from qinqing.ratings.metrics import rating_figures
 from qinqing.ratings.models import Channel, Rating, ServiceEvent
 from qinqing.ratings.schemas import (
-    FiguresRead,
     RatingCreate,
+    RatingFiguresRead,
     RatingRead,
     ServiceEventCreate,
     ServiceEventRead,
@@ -119,7 +119,7 @@ def list_ratings(request: HttpRequest, bad: bool = False) -> list[dict[str, Any]
 
 
 @router.get(
-    "/figures", response=list[FiguresRead], summary="评价量, 好评率, 差评整改率, 差评回访率"
+    "/figures", response=list[RatingFiguresRead], summary="评价量, 好评率, 差评整改率, 差评回访率"
 )
 def figures(
     request: HttpRequest,

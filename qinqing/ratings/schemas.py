@@ -47,7 +47,7 @@ class RatingRead(Schema):
     rectification_status: str | None
 
 
-class FiguresRead(Schema):
+class RatingFiguresRead(Schema):
     key: int | str | None
     label: str
     count: int

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qinqing.accounts.models import Organisation, OrgKind, Role, User
-from qinqing.accounts.permissions import users_with_role
+from qinqing.accounts.permissions import ensure, users_with_role
 from qinqing.core.notify import notify
 from qinqing.lib.masking import mask_phone
 from qinqing.ratings import conf, events
@@ -32,6 +32,7 @@ from qinqing.ratings.models import (
     ServiceEvent,
     ServiceKind,
 )
+from qinqing.ratings.selectors import is_overseer, is_rated_unit, may_invite_observers
 from qinqing.ratings.transitions import check_transition
 from qinqing.workdays.services import deadline_after
 
@@ -202,6 +203,14 @@ def ensure_rating_point(window: Organisation) -> RatingPoint:
     return point
 
 
+def _ensure_overseer(actor: Any, rating: Rating, action: str) -> None:
+    """The supervisors over the rated department verify, call back and decide contests;
+    checked here as well as in the view, so no second adapter can skip it."""
+    ensure(
+        is_overseer(actor, rating.department), None, actor, f"ratings:{action}", rating=rating.pk
+    )
+
+
 def _move(rect: Rectification, new: str, kind: str, *, actor: Any, note: str, **data: Any) -> None:
     old = rect.status
     check_transition(old, new)
@@ -217,6 +226,7 @@ def _locked(rect: Rectification) -> Rectification:
 
 def verify_rectification(rect: Rectification, *, actor: Any, note: str) -> Rectification:
     """核实: the supervisor confirms what happened (usually by calling the person back)."""
+    _ensure_overseer(actor, rect.rating, "verify")
     if not note.strip():
         raise ValidationError({"note": "请填写核实情况。"})
     with transaction.atomic():
@@ -230,6 +240,11 @@ def verify_rectification(rect: Rectification, *, actor: Any, note: str) -> Recti
 
 def record_rectification(rect: Rectification, *, actor: Any, note: str) -> Rectification:
     """整改: the rated unit says what it changed (or why there is no legal basis)."""
+    department = rect.rating.department
+    ensure(
+        is_rated_unit(actor, department) or is_overseer(actor, department),
+        None, actor, "ratings:rectify", rating=rect.rating_id,
+    )  # fmt: skip
     if not note.strip():
         raise ValidationError({"note": "请填写整改措施。"})
     with transaction.atomic():
@@ -253,6 +268,7 @@ def record_callback(
     rect: Rectification, *, actor: Any, outcome: str, note: str = ""
 ) -> Rectification:
     """回访: the person is called back; the outcome closes the case."""
+    _ensure_overseer(actor, rect.rating, "callback")
     if outcome not in CallbackOutcome.values:
         raise ValidationError({"outcome": "请选择回访结果。"})
     with transaction.atomic():
@@ -277,6 +293,9 @@ def record_callback(
 
 def file_contest(rating: Rating, *, actor: Any, reason: str) -> Contest:
     """申诉: the rated unit says the rating is malicious or mistaken."""
+    ensure(
+        is_rated_unit(actor, rating.department), None, actor, "ratings:contest", rating=rating.pk
+    )
     if not rating.is_bad:
         raise ValidationError({"rating": "只有差评可以申诉。"})
     if len(reason.strip()) < 10:
@@ -301,6 +320,7 @@ def file_contest(rating: Rating, *, actor: Any, reason: str) -> Contest:
 
 def decide_contest(contest: Contest, *, actor: Any, accept: bool, note: str) -> Contest:
     """复核: an accepted contest takes the rating out of every figure and voids its case."""
+    _ensure_overseer(actor, contest.rating, "decide")
     if not note.strip():
         raise ValidationError({"note": "请填写复核意见。"})
     with transaction.atomic():
@@ -351,6 +371,7 @@ def invite_observer(
     title: str = "营商环境特约监督员",
 ) -> tuple[Observer, str]:
     """Create the observer's account and profile; returns the one-time initial password."""
+    ensure(may_invite_observers(actor), None, actor, "ratings:observers")
     username = username.strip()
     if not username:
         raise ValidationError({"username": "请填写登录名。"})

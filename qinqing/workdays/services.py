@@ -195,3 +195,21 @@ def _default_note(day: dt.date, is_workday: bool) -> str:
 def _days_of(year: int) -> list[dt.date]:
     first = dt.date(year, 1, 1)
     return [first + dt.timedelta(days=i) for i in range((dt.date(year + 1, 1, 1) - first).days)]
+
+
+@transaction.atomic
+def set_day(day: dt.date, *, is_workday: bool, note: str = "") -> DayOverride:
+    """Declare one day a working day or a rest day (an official adjustment, 调休)."""
+    override, _created = DayOverride.objects.update_or_create(
+        date=day, defaults={"is_workday": is_workday, "note": note}
+    )
+    return override
+
+
+@transaction.atomic
+def mark_year_complete(year: int, *, source: str = "") -> CalendarYear:
+    """Record that the year's official arrangement is fully entered (no fallback needed)."""
+    entry, _created = CalendarYear.objects.update_or_create(
+        year=year, defaults={"is_complete": True, "source": source}
+    )
+    return entry

@@ -83,6 +83,14 @@ def register_appeal(
         actor, "is_superuser", False
     )
     if own_uscc and not staff:
+        if enterprise is not None and enterprise.uscc != own_uscc:
+            # never file it silently under the caller's own enterprise
+            raise ValidationError(
+                {
+                    "enterprise": f"统一社会信用代码 {enterprise.uscc} 不是您账号关联的企业"
+                    f"（{own_uscc}），企业用户只能为本企业提交诉求。"
+                }
+            )
         enterprise = Enterprise.objects.filter(uscc=own_uscc).first()
         if enterprise is None:
             raise ValidationError(

@@ -73,7 +73,11 @@ def test_register_refuses_pdf_whose_content_is_not_pdf(intake: Any) -> None:
 def test_enterprise_user_registers_for_own_enterprise_only(
     enterprise_user_a: Any, enterprise_a: Any, enterprise_b: Any
 ) -> None:
-    appeal = register(enterprise_user_a, enterprise_b, channel=Channel.PHONE)
+    # another enterprise's credit code is refused with the reason, never filed silently
+    # under the caller's own (issue 15)
+    with pytest.raises(ValidationError, match="只能为本企业提交诉求"):
+        register(enterprise_user_a, enterprise_b, channel=Channel.PHONE)
+    appeal = register(enterprise_user_a, None, channel=Channel.PHONE)
     assert appeal.enterprise == enterprise_a
     assert appeal.channel == Channel.PORTAL
 

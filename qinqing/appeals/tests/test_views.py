@@ -381,3 +381,18 @@ def test_actions_say_what_happened_with_the_deadline(
     page = response.content.decode()
     assert f"已签收，答复时限 {due}。" in page
     assert "操作成功" not in page and "Done" not in page
+
+
+def test_ledger_export_writes_formulas_as_text_and_survives_a_control_character(
+    intake: Any, enterprise_a: Any, client_for: Any
+) -> None:
+    live = register(intake, enterprise_a, title='=HYPERLINK("http://evil.example","点我")')
+    broken = register(intake, enterprise_a)
+    # a row stored before input was cleaned: the export must still answer for everyone
+    Appeal.objects.filter(pk=broken.pk).update(title="停电\x07三天")
+    response = client_for(intake).get(reverse("appeals:ledger_export"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    titles = {row[0]: row[5] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert titles[live.number] == '\'=HYPERLINK("http://evil.example","点我")'
+    assert titles[broken.number] == "停电三天"

@@ -49,7 +49,7 @@ def test_not_found_pages_are_chinese_even_while_debugging(client_for, handler) -
 
 
 def test_server_errors_show_the_chinese_page_while_debugging(rf, handler) -> None:  # type: ignore[no-untyped-def]
-    from qinqing.core.middleware import ChineseErrorPagesMiddleware
+    from qinqing.core.error_pages import ChineseErrorPagesMiddleware
 
     request = rf.get("/appeals/1/")
     request.user = handler

@@ -124,6 +124,7 @@ def test_social_work_and_real_estate_agency_fall_under_other_industries() -> Non
 
 def test_missing_indicator_or_coarse_code_gives_unknown() -> None:
     assert classify("C3911", {EMPLOYEES: 50}).size_class == UNKNOWN
+    assert classify("C3911", {}).size_class == UNKNOWN
     assert classify("K70", {REVENUE: 50}).size_class == UNKNOWN
     assert classify("", {EMPLOYEES: 50}).size_class == UNKNOWN
     assert classify("C", {EMPLOYEES: 50, REVENUE: 100}).size_class == MICRO
@@ -143,3 +144,22 @@ def test_missing_indicator_or_coarse_code_gives_unknown() -> None:
 def test_industry_codes_must_be_coherent_gbt_4754_codes(code: str, ok: bool) -> None:
     assert (industry_code_error(code) is None) is ok
     assert sizeclass.industry_code_error("A3911") == "行业大类 39 不属于门类 A"
+
+
+@pytest.mark.parametrize(("group", "indicator"), [
+    (group, indicator) for group, indicators in THRESHOLDS.items() if len(indicators) > 1
+    for indicator in indicators
+])  # fmt: skip
+def test_one_indicator_below_the_small_bound_makes_micro_when_the_other_is_missing(
+    group: str, indicator: str
+) -> None:
+    # 附表 note 1: 微型企业只须满足所列指标中的一项即可
+    small_bound = THRESHOLDS[group][indicator][2]
+    result = classify(GROUP_CODE[group], {indicator: small_bound - 1})
+    assert result.size_class == MICRO
+    assert "微型" in result.reason
+
+
+def test_one_indicator_at_small_or_above_with_the_other_missing_stays_unknown() -> None:
+    assert classify("C3911", {EMPLOYEES: 20}).size_class == UNKNOWN
+    assert classify("C3911", {REVENUE: 299}).size_class == MICRO

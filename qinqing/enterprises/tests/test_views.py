@@ -235,3 +235,11 @@ def test_officer_actions_say_what_happened(client_for, policy_officer, enterpris
         reverse("enterprises:tags", args=[enterprise_a.uscc]), {"tags": "链主, 外贸"}, follow=True
     ).content.decode()
     assert "甲公司 的标签已保存：链主、外贸" in page
+
+
+def test_registry_export_writes_a_formula_name_as_text(client_for, leader, enterprise_a) -> None:
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(name="=cmd|' /C calc'!A0")
+    response = client_for(leader).get("/enterprises/", {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "'=cmd|' /C calc'!A0" in names

@@ -28,6 +28,7 @@ from qinqing.policies.models import (
     Outcome,
     PolicyItem,
 )
+from qinqing.policies.selectors import ensure_manager
 from qinqing.policies.services.common import _committed, _money, _move
 
 # --- materials and applications (一窗兑现) -------------------------------------------------
@@ -160,6 +161,7 @@ def _tell_applicant(application: Application, title: str) -> None:
 
 
 def return_application(application: Application, *, actor: Any, note: str) -> Application:
+    ensure_manager(None, actor, "policies:return_application")
     if not note.strip():
         raise ValidationError({"note": _("Say what needs correcting.")})
     with transaction.atomic():
@@ -215,6 +217,7 @@ def resubmit_application(application: Application, *, actor: Any, note: str = ""
 def approve_application(
     application: Application, *, actor: Any, amount: Decimal | None = None, note: str = ""
 ) -> Application:
+    ensure_manager(None, actor, "policies:approve_application")
     with transaction.atomic():
         application = _locked(application)
         item = PolicyItem.objects.select_for_update().get(pk=application.item_id)
@@ -266,6 +269,7 @@ def approve_application(
 
 
 def reject_application(application: Application, *, actor: Any, note: str) -> Application:
+    ensure_manager(None, actor, "policies:reject_application")
     if not note.strip():
         raise ValidationError({"note": _("Give the reason.")})
     with transaction.atomic():

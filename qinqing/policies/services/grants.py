@@ -31,6 +31,7 @@ from qinqing.policies.models import (
     PolicyItem,
     PublishStatus,
 )
+from qinqing.policies.selectors import ensure_manager
 from qinqing.policies.services.common import _committed, _money, _move
 from qinqing.policies.services.rematch import enterprise_users
 from qinqing.policies.transitions import BATCH, DISBURSEMENT, check
@@ -43,6 +44,7 @@ def create_grant_batch(
 ) -> GrantBatch:
     """A grant list of eligible enterprises for review, within the budget left. The same
     key returns the same batch (retries are safe)."""
+    ensure_manager(None, actor, "policies:create_grant_batch")
     existing = GrantBatch.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
@@ -123,6 +125,7 @@ def create_grant_batch(
 
 
 def remove_grant_line(line: GrantLine, *, actor: Any, note: str = "") -> GrantLine:
+    ensure_manager(None, actor, "policies:remove_grant_line")
     with transaction.atomic():
         batch = GrantBatch.objects.select_for_update().get(pk=line.batch_id)
         line = GrantLine.objects.select_for_update().get(pk=line.pk)
@@ -148,6 +151,7 @@ def approve_grant_batch(batch: GrantBatch, *, actor: Any) -> GrantBatch:
     not be the officer who prepared the list (四眼原则). The item row lock
     serialises approvals of one item; the budget and the once-per-period rule are
     checked again under it (and the unique constraint backs the latter)."""
+    ensure_manager(None, actor, "policies:approve_grant_batch")
     if batch.created_by_id == getattr(actor, "pk", None):
         # 四眼原则: money leaves only when a second officer has checked the list
         record_audit(
@@ -226,6 +230,7 @@ def _notify_grants(batch: GrantBatch) -> None:
 
 
 def cancel_grant_batch(batch: GrantBatch, *, actor: Any) -> GrantBatch:
+    ensure_manager(None, actor, "policies:cancel_grant_batch")
     with transaction.atomic():
         batch = GrantBatch.objects.select_for_update().get(pk=batch.pk)
         old = batch.status
@@ -239,6 +244,7 @@ def mark_disbursement_paid(
     disbursement: Disbursement, *, actor: Any, paid_on: dt.date
 ) -> Disbursement:
     """Record the payment; paying an already paid disbursement again changes nothing."""
+    ensure_manager(None, actor, "policies:mark_disbursement_paid")
     with transaction.atomic():
         disbursement = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
         if disbursement.status == Disbursement.Status.PAID:

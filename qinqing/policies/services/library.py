@@ -16,13 +16,14 @@ from qinqing.policies.matching import (
     match,
 )
 from qinqing.policies.models import (
+    PolicyAttachment,
     PolicyDocument,
     PolicyItem,
     RuleStatus,
     RuleVersion,
 )
 from qinqing.policies.rules import RuleError, parse
-from qinqing.policies.selectors import search_tokens
+from qinqing.policies.selectors import ensure_manager, search_tokens
 from qinqing.policies.services.rematch import _enqueue_item_rematch
 from qinqing.policies.transitions import PUBLISH, check
 
@@ -32,11 +33,19 @@ RULE_FILE_FORMAT = "qinqing.policy-rule/1"
 # --- library ----------------------------------------------------------------------
 
 
-def save_document(document: PolicyDocument, *, actor: Any) -> PolicyDocument:
-    """Create or update a document from a validated (unsaved or changed) instance."""
+def save_document(
+    document: PolicyDocument, *, actor: Any, attachment: Any = None
+) -> PolicyDocument:
+    """Create or update a document from a validated (unsaved or changed) instance, with an
+    uploaded file to attach when one is given."""
+    ensure_manager(None, actor, "policies:save_document")
     created = document.pk is None
     with transaction.atomic():
         document.save()
+        if attachment is not None:
+            PolicyAttachment.objects.create(
+                document=document, name=(attachment.name or "file")[:200], file=attachment
+            )
         events.record(
             "document_created" if created else "document_edited", actor=actor, document=document
         )
@@ -49,6 +58,7 @@ def save_document(document: PolicyDocument, *, actor: Any) -> PolicyDocument:
 def set_document_status(
     document: PolicyDocument, *, actor: Any, action: str, note: str = ""
 ) -> PolicyDocument:
+    ensure_manager(None, actor, "policies:set_document_status")
     with transaction.atomic():
         document = PolicyDocument.objects.select_for_update().get(pk=document.pk)
         old = document.status
@@ -77,6 +87,7 @@ def _refresh_search(item: PolicyItem) -> None:
 
 
 def save_item(item: PolicyItem, *, actor: Any) -> PolicyItem:
+    ensure_manager(None, actor, "policies:save_item")
     created = item.pk is None
     with transaction.atomic():
         if not created:
@@ -88,6 +99,7 @@ def save_item(item: PolicyItem, *, actor: Any) -> PolicyItem:
 
 
 def set_item_status(item: PolicyItem, *, actor: Any, action: str, note: str = "") -> PolicyItem:
+    ensure_manager(None, actor, "policies:set_item_status")
     with transaction.atomic():
         item = PolicyItem.objects.select_for_update().get(pk=item.pk)
         old = item.status
@@ -110,6 +122,7 @@ def validate_tree(item: PolicyItem, tree: Any) -> None:
 
 def draft_rule(item: PolicyItem, *, actor: Any, tree: Any, note: str = "") -> RuleVersion:
     """Save `tree` as the item's draft: the open draft is updated, else a new version."""
+    ensure_manager(None, actor, "policies:draft_rule")
     validate_tree(item, tree)
     with transaction.atomic():
         item = PolicyItem.objects.select_for_update().get(pk=item.pk)
@@ -159,6 +172,7 @@ def preview_rule(version: RuleVersion) -> dict[str, Any]:
 
 
 def publish_rule(version: RuleVersion, *, actor: Any) -> RuleVersion:
+    ensure_manager(None, actor, "policies:publish_rule")
     effect = preview_rule(version)
     with transaction.atomic():
         item = PolicyItem.objects.select_for_update().get(pk=version.item_id)
@@ -190,6 +204,7 @@ def export_rule(version: RuleVersion) -> dict[str, Any]:
 
 def import_rule(item: PolicyItem, *, actor: Any, data: Any) -> RuleVersion:
     """Make a draft from an exported rule file (see docs/policy-rules.md)."""
+    ensure_manager(None, actor, "policies:import_rule")
     if not isinstance(data, dict) or data.get("format") != RULE_FILE_FORMAT or "rule" not in data:
         raise ValidationError(
             {

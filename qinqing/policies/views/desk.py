@@ -20,7 +20,6 @@ from qinqing.policies.guide import document_progress
 from qinqing.policies.matching import compile_version
 from qinqing.policies.models import (
     MatchRun,
-    PolicyAttachment,
     PolicyDocument,
     PolicyItem,
     RuleStatus,
@@ -67,10 +66,9 @@ def document_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     document = get_object_or_404(PolicyDocument, pk=pk) if pk else None
     form = forms.DocumentForm(request.POST or None, instance=document)
     if request.method == "POST" and form.is_valid():
-        document = services.save_document(form.save(commit=False), actor=request.user)
-        if request.FILES.get("attachment"):
-            upload = request.FILES["attachment"]
-            PolicyAttachment.objects.create(document=document, name=upload.name[:200], file=upload)
+        document = services.save_document(
+            form.save(commit=False), actor=request.user, attachment=request.FILES.get("attachment")
+        )
         messages.success(
             request,
             _("Saved the document “%(title)s”; next, add its items.") % {"title": document.title},

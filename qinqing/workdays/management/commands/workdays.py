@@ -109,20 +109,12 @@ class Command(BaseCommand):
             day += dt.timedelta(days=1)
 
     def do_set(self, options: dict[str, Any]) -> None:
-        from qinqing.workdays.models import DayOverride
-
         day = parse_date(options["date"])
-        DayOverride.objects.update_or_create(
-            date=day, defaults={"is_workday": options["kind"] == "work", "note": options["note"]}
-        )
+        services.set_day(day, is_workday=options["kind"] == "work", note=options["note"])
         self.stdout.write(
             f"已设定 {day.isoformat()} 为{'工作日' if options['kind'] == 'work' else '休息日'}"
         )
 
     def do_complete(self, options: dict[str, Any]) -> None:
-        from qinqing.workdays.models import CalendarYear
-
-        CalendarYear.objects.update_or_create(
-            year=options["year"], defaults={"is_complete": True, "source": options["source"]}
-        )
+        services.mark_year_complete(options["year"], source=options["source"])
         self.stdout.write(f"{options['year']} 年安排已标记为完整")
