@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_audit_not_found_kind"),
         ("appeals", "0006_assignment_open_partial_index"),
-        ("enterprises", "0006_importjob_lease_and_protected_events"),
+        ("enterprises", "0007_importjob_lease_and_protected_events"),
         ("policies", "0001_policy_library_rules_matching_grants"),
         ("ratings", "0001_service_events_ratings_rectifications"),
         ("assessment", "0002_seed_yongchuan_scheme"),

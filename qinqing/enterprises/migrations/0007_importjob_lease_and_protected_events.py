@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0005_search_composite_indexes'),
+        ('enterprises', '0006_enterprise_add_location'),
     ]
 
     operations = [
