@@ -96,6 +96,9 @@ class ManualEntry(TimeStampedModel):  # 人工评分, with evidence
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.department} {self.period:%Y年%m月} {self.indicator}"
+
 
 class AssessmentEvent(EventBase):  # timeline of manual entries
     entry = models.ForeignKey(ManualEntry, on_delete=models.PROTECT, related_name="events")

@@ -48,14 +48,14 @@ class BundleItemInline(admin.TabularInline):
 
 @admin.register(Bundle)
 class BundleAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "intent", "audience", "is_active")
+    list_display = ("name", "audience", "is_active")
     inlines = [BundleItemInline]
 
 
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
-    list_display = ("enterprise", "kind", "name", "number", "valid_to", "source")
-    list_filter = ("source", "kind")
+    list_display = ("enterprise", "name", "number", "valid_to", "source")
+    list_filter = ("source",)
     search_fields = ("number", "enterprise__name")
     raw_id_fields = ("enterprise", "recorded_by")
 

@@ -2,7 +2,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
+from qinqing.core.event_labels import event_label
 from qinqing.core.models import AuditEvent
 
 
@@ -18,6 +20,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class EventAdmin(ReadOnlyAdmin):
+    """A timeline's rows, with event kinds and states in Chinese."""
+
+    @admin.display(description=_("event"), ordering="kind")
+    def kind_label(self, obj: Any) -> str:
+        return event_label(obj.kind)
+
+    @admin.display(description=_("from"))
+    def from_label(self, obj: Any) -> str:
+        return event_label(obj.from_state)
+
+    @admin.display(description=_("to"))
+    def to_label(self, obj: Any) -> str:
+        return event_label(obj.to_state)
 
 
 @admin.register(AuditEvent)

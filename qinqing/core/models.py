@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,6 +49,12 @@ class EventBase(AppendOnlyModel):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        from qinqing.core.event_labels import event_label
+
+        when = timezone.localtime(self.at).strftime("%Y年%m月%d日 %H:%M") if self.at else ""
+        return f"{when} {event_label(self.kind)}".strip()
 
 
 class AuditEvent(AppendOnlyModel):  # 安全审计日志

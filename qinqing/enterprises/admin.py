@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from qinqing.core.admin import ReadOnlyAdmin
+from qinqing.core.admin import EventAdmin
 from qinqing.enterprises.models import (
     CorrectionRequest,
     EarlyWarning,
@@ -109,7 +109,6 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnterpriseEvent)
-class EnterpriseEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "enterprise", "kind", "actor"]
-    list_filter = ["kind"]
+class EnterpriseEventAdmin(EventAdmin):
+    list_display = ["at", "enterprise", "kind_label", "actor"]
     raw_id_fields = ["enterprise"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from qinqing.core.admin import ReadOnlyAdmin
+from qinqing.core.admin import EventAdmin, ReadOnlyAdmin
 from qinqing.policies.models import (
     Application,
     Disbursement,
@@ -72,6 +72,5 @@ class DisbursementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PolicyEvent)
-class PolicyEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "kind", "actor", "item", "from_state", "to_state"]
-    list_filter = ["kind"]
+class PolicyEventAdmin(EventAdmin):
+    list_display = ["at", "kind_label", "actor", "item", "from_label", "to_label"]

@@ -236,9 +236,12 @@ class MatchRun(models.Model):  # 匹配批次
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    scope = models.CharField(
-        _("scope"), max_length=20, default="full"
-    )  # full | items | enterprises
+    class Scope(models.TextChoices):
+        FULL = "full", _("All published items")
+        ITEMS = "items", _("Some items")
+        ENTERPRISES = "enterprises", _("Some enterprises")
+
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, default=Scope.FULL)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )

@@ -154,6 +154,8 @@ def english_words(html: str, data: set[str] = frozenset()) -> tuple[set[str], li
     words: set[str] = set()
     for part in parser.parts:
         text = part
+        while (flat := _DATA[0].sub(" ", text)) != text:  # nested JSON, innermost first
+            text = flat
         for pattern in _DATA:
             text = pattern.sub(" ", text)
         for word in _WORD.findall(text):
