@@ -14,10 +14,10 @@ from qinqing.catalog.schemas import (
     CertificateRead,
     FigureRead,
     GuideRead,
-    ItemRead,
     MatterAction,
     MatterCreate,
     MatterRead,
+    ServiceItemRead,
 )
 
 router = Router(tags=["catalog"])
@@ -78,14 +78,16 @@ def matter_read(m: Matter) -> dict[str, Any]:
     }
 
 
-@router.get("/items", response=list[ItemRead], auth=None, summary="Search the catalog")
+@router.get("/items", response=list[ServiceItemRead], auth=None, summary="Search the catalog")
 def items(
     request: HttpRequest, q: str = "", limit: int = Query(20, ge=1, le=100)
 ) -> list[dict[str, Any]]:
     return [item_read(i) for i in selectors.search_items(q[:100], limit=limit)]
 
 
-@router.get("/items/{code}", response=ItemRead, auth=None, summary="One item with its materials")
+@router.get(
+    "/items/{code}", response=ServiceItemRead, auth=None, summary="One item with its materials"
+)
 def item(request: HttpRequest, code: str) -> dict[str, Any]:
     found = get_object_or_404(selectors.public_items(), code=code)
     return item_read(found, materials=True)

@@ -10,7 +10,7 @@ class MaterialRead(Schema):
     required: bool
 
 
-class ItemRead(Schema):
+class ServiceItemRead(Schema):
     code: str
     name: str
     item_type: str
@@ -39,7 +39,7 @@ class BundleRead(Schema):
 class GuideRead(Schema):
     words: list[str]
     bundles: list[BundleRead]
-    items: list[ItemRead]
+    items: list[ServiceItemRead]
 
 
 class MatterCreate(Schema):

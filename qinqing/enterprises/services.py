@@ -46,7 +46,11 @@ from qinqing.lib.uscc import UsccError, validate_uscc
 
 def _ensure_officer(actor: Any, action: str, **detail: Any) -> None:
     """The registry's officers (policy officers, administrators) keep it; anyone else is
-    refused here too, not only in the view (a second adapter must not forget)."""
+    refused here too, not only in the view (a second adapter must not forget).
+    `actor=None` is a system process (a queued import, a provincial feed): web and API
+    adapters always pass the signed-in person, never None."""
+    if actor is None:
+        return
     ensure(is_registry_officer(actor), None, actor, action, **detail)
 
 

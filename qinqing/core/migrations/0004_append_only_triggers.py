@@ -41,6 +41,8 @@ TABLES = {
     "ratings_ratingevent": [],
     "assessment_assessmentevent": [],
     "analytics_monthlytopicevent": [],
+    "catalog_matterevent": [],
+    "liaison_liaisonevent": [],
 }
 
 
@@ -77,6 +79,8 @@ class Migration(migrations.Migration):
         ("ratings", "0001_service_events_ratings_rectifications"),
         ("assessment", "0002_seed_yongchuan_scheme"),
         ("analytics", "0004_cockpit_division_rollup"),
+        ("catalog", "0001_catalog_initial"),
+        ("liaison", "0001_liaison_initial"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]

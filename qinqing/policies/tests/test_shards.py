@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
+from qinqing.enterprises.models import Enterprise
+from qinqing.lib.uscc import make_uscc
 from qinqing.policies import services
 from qinqing.policies.factories import (
-    make_enterprise,
     make_item,
     publish_rule,
     qualification,
@@ -45,7 +46,14 @@ def table() -> set[tuple]:
 
 def populate(policy_officer, district) -> None:  # type: ignore[no-untyped-def]
     for n in range(18):  # enterprises spread over six buckets
-        e = make_enterprise(id=(n % 6) * BUCKET + n + 1, serious_dishonesty=n % 5 == 0 or None)
+        # ids chosen to land in six storage buckets: the registry cannot choose ids, so the
+        # rows are placed directly; their facts still go through the registry below
+        e = Enterprise.objects.create(
+            id=(n % 6) * BUCKET + n + 1,
+            uscc=make_uscc(f"915116029{n:08d}"),
+            name=f"分片企业{n}",
+            serious_dishonesty=n % 5 == 0 or None,
+        )
         if n % 2:
             qualification(e, "high_tech", dt.date(2024, 1, 1))
         if n % 4 != 3:
