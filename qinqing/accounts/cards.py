@@ -1,4 +1,4 @@
-"""Home-page cards of the foundation: who you are, and for administrators the calendar."""
+"""Home-page cards of the foundation: who you are and where you work."""
 
 from typing import Any
 
@@ -45,20 +45,6 @@ def _tasks(user: Any) -> dict[str, Any]:
     return {"tasks": [(Role(r).label, text) for r, text in ROLE_TASKS.items() if r in roles]}
 
 
-def _calendar(user: Any) -> dict[str, Any]:
-    from qinqing.workdays.services import get_calendar, pending_fallback_years
-
-    calendar = get_calendar()
-    from django.utils import timezone
-
-    this_year = timezone.localdate().year
-    return {
-        "fallbacks": pending_fallback_years(),
-        "next_year": this_year + 1,
-        "next_year_known": calendar.knows_year(this_year + 1),
-    }
-
-
 def register() -> None:
     every_role = [r.value for r in Role]
     register_home_card("accounts/cards/tasks.html", every_role, order=90, context=_tasks)
@@ -69,6 +55,6 @@ def register() -> None:
         order=91,
         context=_organisations,
     )
-    register_home_card("accounts/cards/calendar.html", [Role.ADMIN], order=5, context=_calendar)
+    # the administrator's calendar card (order 5) is registered by the workdays app
     register_nav(_("Home"), "accounts:home", order=0)
     register_nav(_("Back office"), "admin:index", roles=[Role.ADMIN], order=900)

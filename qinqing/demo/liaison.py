@@ -82,10 +82,11 @@ def seed_liaison() -> int:
     if len(enterprises) < 40:
         return 0  # too small a district for a round (seed_demo --enterprises below 40)
     _locate(enterprises, rng)
+    registry_officer = User.objects.get(username="policy")  # keeps the registry
     for e in enterprises[:36]:
         record_qualification(
             e,
-            actor=officer,
+            actor=registry_officer,
             kind=QualificationKind.ABOVE_SCALE,
             valid_from=dt.date(2024, 1, 1),
             certificate_no="统计局规上名录",
@@ -93,7 +94,7 @@ def seed_liaison() -> int:
     for e in enterprises[:10:2]:
         record_qualification(
             e,
-            actor=officer,
+            actor=registry_officer,
             kind=QualificationKind.SRDI,
             valid_from=dt.date(2025, 3, 1),
             certificate_no="川经信〔2025〕",
