@@ -20,23 +20,23 @@ from django.utils.translation import gettext, gettext_lazy
 def translate_generated_names() -> None:
     for config in apps.get_app_configs():
         if _plain(config.verbose_name):
-            config.verbose_name = gettext_lazy(config.verbose_name)
+            config.verbose_name = gettext_lazy(str(config.verbose_name))
     for model in apps.get_models(include_auto_created=True):
         opts = model._meta
         plural_declared = "verbose_name_plural" in opts.original_attrs
         if _plain(opts.verbose_name):
             if not plural_declared:
                 opts.verbose_name_plural = gettext_lazy(f"{opts.verbose_name}s")
-            opts.verbose_name = gettext_lazy(opts.verbose_name)
+            opts.verbose_name = gettext_lazy(str(opts.verbose_name))
         elif not plural_declared:
             # Django's default plural appends "s", which Chinese names do not take
             opts.verbose_name_plural = opts.verbose_name
         if _plain(opts.verbose_name_plural):
-            opts.verbose_name_plural = gettext_lazy(opts.verbose_name_plural)
+            opts.verbose_name_plural = gettext_lazy(str(opts.verbose_name_plural))
         for field in opts.get_fields(include_hidden=True):
             name = getattr(field, "verbose_name", None)
             if _plain(name):
-                field.verbose_name = gettext_lazy(name)
+                setattr(field, "verbose_name", gettext_lazy(str(name)))  # noqa: B010
 
 
 def _plain(value: object) -> bool:
