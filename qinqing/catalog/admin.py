@@ -64,8 +64,28 @@ class MatterEventInline(admin.TabularInline):
     model = MatterEvent
     extra = 0
     can_delete = False
-    readonly_fields = ("at", "kind", "actor", "from_state", "to_state", "note")
+    readonly_fields = ("at", "kind_label", "actor", "from_label", "to_label", "note")
     fields = readonly_fields
+
+    @admin.display(description="事项")
+    def kind_label(self, obj: MatterEvent) -> str:
+        from qinqing.core.event_labels import event_label
+
+        return event_label(obj.kind)
+
+    @admin.display(description="原状态")
+    def from_label(self, obj: MatterEvent) -> str:
+        return (
+            obj.matter.__class__(status=obj.from_state).get_status_display()
+            if obj.from_state
+            else ""
+        )
+
+    @admin.display(description="新状态")
+    def to_label(self, obj: MatterEvent) -> str:
+        return (
+            obj.matter.__class__(status=obj.to_state).get_status_display() if obj.to_state else ""
+        )
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

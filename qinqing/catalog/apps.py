@@ -9,4 +9,8 @@ class CatalogConfig(AppConfig):
         from qinqing.catalog import cards, figures, tasks  # noqa: F401  (tasks: the watch sweep)
 
         cards.register()
+        from qinqing.catalog.events import EVENT_LABELS
+        from qinqing.core.event_labels import register_event_labels
+
+        register_event_labels(EVENT_LABELS)
         figures.register_figures()

@@ -11,5 +11,12 @@ def register_event_labels(labels: Mapping[str, str]) -> None:
 
 
 def event_label(code: object) -> str:
+    """The registered name; for a composed kind such as `item_published`, the names of its
+    subject and its action together (政策事项 + 发布); else the code itself."""
     text = str(code or "")
-    return _LABELS.get(text, text)
+    if text in _LABELS:
+        return _LABELS[text]
+    subject, _, action = text.partition("_")
+    if subject in _LABELS and action in _LABELS:
+        return _LABELS[subject] + _LABELS[action]
+    return text

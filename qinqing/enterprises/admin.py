@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.admin import EventAdmin
 from qinqing.enterprises.models import (
@@ -24,13 +25,19 @@ class QualificationInline(admin.TabularInline):
     can_delete = False
     readonly_fields = [
         "kind",
-        "level",
+        "level_label",
         "certificate_no",
         "issuer",
         "valid_from",
         "valid_to",
         "source",
     ]
+    fields = readonly_fields
+
+    @admin.display(description=_("level"))
+    def level_label(self, obj: Qualification) -> str:
+        names = {"national": "国家级", "provincial": "省级", "province": "省级", "city": "市级"}
+        return names.get(obj.level, obj.level)
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
@@ -39,8 +46,16 @@ class QualificationInline(admin.TabularInline):
 class ClaimInline(admin.TabularInline):
     model = ProfileClaim
     extra = 0
-    readonly_fields = ["field", "value", "source", "as_of", "recorded_by"]
+    fields = ["field_label", "value", "source", "as_of", "recorded_by"]
+    readonly_fields = ["field_label", "value", "source", "as_of", "recorded_by"]
     can_delete = False
+
+    @admin.display(description=_("field"))
+    def field_label(self, obj: ProfileClaim) -> str:
+        from qinqing.enterprises.fields import PROFILE_BY_NAME
+
+        spec = PROFILE_BY_NAME.get(obj.field)
+        return spec.label if spec else obj.field
 
 
 @admin.register(Enterprise)

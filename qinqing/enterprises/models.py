@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.models import EventBase, TimeStampedModel
+from qinqing.lib.masking import mask_phone
 from qinqing.lib.uscc import UsccError, validate_uscc
 
 
@@ -134,7 +135,11 @@ class ProfileClaim(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.field}={self.value} ({self.source})"
+        from qinqing.enterprises.fields import PROFILE_BY_NAME
+
+        spec = PROFILE_BY_NAME.get(self.field)
+        value = mask_phone(self.value) if "phone" in self.field else self.value
+        return f"{spec.label if spec else self.field}：{value}（{self.get_source_display()}）"
 
 
 class YearFact(models.Model):

@@ -14,6 +14,13 @@ class PoliciesConfig(AppConfig):
                 "submitted": "已提交", "returned": "退回补正", "approved": "已批准",
                 "rejected": "未通过", "document_created": "创建政策文件",
                 "item_created": "创建政策事项", "paid": "已兑付",
+                "document": "政策文件", "item": "政策事项", "rule": "申报条件",
+                "application": "申报", "batch": "免申即享名单", "disbursement": "兑付",
+                "published": "发布", "withdrawn": "撤回", "draft": "草稿", "drafted": "起草",
+                "edited": "修改", "created": "创建", "approve": "批准", "pay": "兑付",
+                "submit": "提交", "return": "退回补正", "reject": "驳回",
+                "add": "加入", "remove": "移出", "fail": "兑付失败", "failed": "兑付失败",
+                "pending": "待兑付", "retired": "停用",
             }
         )  # fmt: skip
         from qinqing.accounts.models import Role

@@ -71,6 +71,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(getattr(value, "code", None), str):
+        return value.code  # an organisation, as an import names its division
     return str(value)
 
 

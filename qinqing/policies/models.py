@@ -262,7 +262,7 @@ class MatchRun(models.Model):  # 匹配批次
         verbose_name_plural = _("match runs")
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.status}"
+        return f"#{self.pk} {self.get_status_display()}"
 
     @property
     def percent(self) -> int:
@@ -307,7 +307,7 @@ class MatchResult(models.Model):
         verbose_name_plural = _("match results")
 
     def __str__(self) -> str:
-        return f"{self.item_id}/{self.enterprise_id}: {self.outcome}"
+        return f"{self.item_id}/{self.enterprise_id}: {self.get_outcome_display()}"
 
 
 class MatchDigest(models.Model):
@@ -349,7 +349,7 @@ class EnterpriseMaterial(models.Model):  # 材料库 (一次采集、多次使�
         indexes = [models.Index(fields=["enterprise", "material_type"])]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id} {self.material_type}"
+        return f"{self.enterprise_id} {self.get_material_type_display()}"
 
     def is_valid_on(self, day: dt.date) -> bool:
         return self.valid_to is None or self.valid_to >= day

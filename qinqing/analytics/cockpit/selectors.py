@@ -391,3 +391,17 @@ def warning_figures(scope: Scope) -> dict[str, Any] | None:
     }
     cache.set(key, data, LIVE_SECONDS)
     return data
+
+
+def service_figures(scope: Scope, user: Any) -> dict[str, Any]:
+    """The catalog's (政务服务) and liaison's (包联, 驻企) headline figures for the panel
+    beside the policies; each app computes its own, the cockpit only shows them."""
+    from qinqing.catalog.figures import department_figures, district_total
+    from qinqing.liaison.figures import cockpit_summary
+    from qinqing.liaison.selectors import oversees
+
+    ids = None if scope.department_ids is None else list(scope.department_ids)
+    return {
+        "catalog": district_total(department_figures(ids)),
+        "liaison": cockpit_summary(user) if oversees(user) else None,
+    }

@@ -93,6 +93,7 @@ def cockpit_view(request: HttpRequest) -> HttpResponse:
     kpis = figure_rollup.cockpit_kpis({"totals": overview.get("figures", {})}, start, end, division)
     policy = selectors.policy_figures(scope)
     warnings = selectors.warning_figures(scope)
+    services = selectors.service_figures(scope, request.user)
     return render(
         request,
         "analytics/cockpit.html",
@@ -106,6 +107,7 @@ def cockpit_view(request: HttpRequest) -> HttpResponse:
             "links": links,
             "policy": policy,
             "warnings": warnings,
+            "services": services,
             "live_at": (policy or warnings or {}).get("at"),
             "chart_data": {**overview, "fresh": None, "links": links},
             "can_refresh": is_admin(request.user) or has_role(request.user, "leader", "supervisor"),

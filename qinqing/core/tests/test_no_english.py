@@ -70,6 +70,7 @@ MAX_PAGES = 160  # per person
 # Data that may be in Latin letters: codes, numbers, e-mail and web addresses, file names.
 _DATA = [
     re.compile(r"\{[^{}]*\}"),  # JSON examples in help texts
+    re.compile(r"\[\s*(\"[\w-]*\"\s*,?\s*)*\]"),  # JSON lists of codes
     re.compile(r"\b[\w-]{16,}\b"),  # tokens and keys
     re.compile(r"\S+\*{3,}\S*"),  # masked values (salts, phone numbers)
     re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),  # e-mail
