@@ -1,8 +1,9 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from qinqing.core.audit import record_audit, record_denial_again
 from qinqing.core.models import AuditEvent
@@ -21,6 +22,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     if user is not None and user.is_authenticated:
         record_audit(AuditEvent.Kind.NOT_FOUND, request=request, user=user, action=request.path)
     return render(request, "404.html", status=404)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico; the icon is static/favicon.svg. Resolved per request,
+    so the static manifest is read only once collectstatic has written it."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def health(request: HttpRequest) -> JsonResponse:
