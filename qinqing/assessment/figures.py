@@ -19,20 +19,18 @@ def compute(
 ) -> dict[int, float | None]:
     """{department id: value in [0, 1] or None} for the period [start, end)."""
     ids = set(department_ids)
-    try:
-        return registry.computed_figure(name).compute(sorted(ids), start, end)
-    except KeyError:
-        pass
+    computed = registry.computed_figure(name)
+    if computed is not None:
+        return computed.compute(sorted(ids), start, end)
     values = registry.compute(name, start=start, end=end, group_by="department")
     return {pk: value for pk, value in values.items() if pk in ids}
 
 
 def label(name: str) -> str:
+    computed = registry.computed_figure(name)
+    if computed is not None:
+        return str(computed.label)
     try:
         return registry.figure(name).label
-    except KeyError:
-        pass
-    try:
-        return str(registry.computed_figure(name).label)
     except KeyError:
         return name

@@ -266,10 +266,9 @@ def register_computed_figure(computed: ComputedFigure) -> ComputedFigure:
     return computed
 
 
-def computed_figure(name: str) -> ComputedFigure:
-    if name not in _COMPUTED:
-        raise KeyError(f"unknown computed figure {name!r}")
-    return _COMPUTED[name]
+def computed_figure(name: str) -> ComputedFigure | None:
+    """The computed figure of that name, or None when `name` is a population figure."""
+    return _COMPUTED.get(name)
 
 
 def computed_figures() -> list[ComputedFigure]:

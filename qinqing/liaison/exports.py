@@ -3,6 +3,7 @@ no control characters) and personal data is masked."""
 
 import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -25,13 +26,8 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value if value == value and abs(value) != float("inf") else ""
     if not isinstance(value, str):
-        try:
-            from decimal import Decimal
-
-            if isinstance(value, Decimal):
-                return float(value) if value.is_finite() else ""
-        except ImportError:  # pragma: no cover
-            pass
+        if isinstance(value, Decimal):
+            return float(value) if value.is_finite() else ""
         if hasattr(value, "isoformat"):
             return value.isoformat()
         value = str(value)
