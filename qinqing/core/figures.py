@@ -245,6 +245,8 @@ def drill_down(
 # ratio) are registered as a function per department by the app that owns the data.
 
 DepartmentFigureFn = Callable[[Iterable[int], dt.datetime, dt.datetime], dict[int, float | None]]
+# (department id, start, end) -> the URL of the page listing the records behind the value
+DrillFn = Callable[[int, dt.datetime, dt.datetime], str]
 
 
 @dataclass(frozen=True)
@@ -254,6 +256,7 @@ class ComputedFigure:
     compute: DepartmentFigureFn  # (department ids, start, end) -> {id: value in [0, 1]}
     definition: str = ""
     source: str = ""  # the app that owns the data
+    drill: DrillFn | None = None  # where the records behind one department's value are listed
 
 
 _COMPUTED: dict[str, ComputedFigure] = {}
