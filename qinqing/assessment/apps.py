@@ -8,11 +8,9 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         from qinqing.accounts.models import Role
-        from qinqing.core.nav import register_nav
+        from qinqing.assessment import cards, tasks  # noqa: F401  (tasks: monthly freezing)
+        from qinqing.core.nav import register_home_card, register_nav
 
-        register_nav(
-            _("Assessment"),
-            "assessment:ranking",
-            (Role.LEADER, Role.SUPERVISOR, Role.DEPT_HEAD, Role.ADMIN),
-            order=70,
-        )
+        roles = (Role.LEADER, Role.SUPERVISOR, Role.DEPT_HEAD, Role.ADMIN)
+        register_nav(_("Assessment"), "assessment:ranking", roles, order=70)
+        register_home_card("assessment/cards/latest.html", roles, order=70, context=cards.latest_card)

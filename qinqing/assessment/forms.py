@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,9 @@ class PeriodForm(forms.Form):
     month = forms.IntegerField(
         label=_("Month (empty: whole year)"), min_value=1, max_value=12, required=False
     )
+    version = forms.IntegerField(
+        label=_("Version (empty: newest)"), min_value=1, max_value=999, required=False
+    )
 
     def period(self) -> Period:
         data = self.cleaned_data if self.is_valid() else {}
@@ -26,14 +30,31 @@ class PeriodForm(forms.Form):
         return Period.month(year, month) if month else Period.year(year)
 
 
+class FreezeForm(forms.Form):
+    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.all())
+    month = forms.DateField(
+        label=_("Month"),
+        widget=forms.DateInput(attrs={"type": "month"}),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class ManualEntryForm(forms.Form):
     indicator = forms.ModelChoiceField(
         label=_("Indicator"),
         queryset=Indicator.objects.filter(kind=IndicatorKind.MANUAL, is_active=True),
     )
     department = forms.ModelChoiceField(
-        label=_("Department"),
-        queryset=Organisation.objects.filter(kind=OrgKind.DEPARTMENT, is_active=True),
+        label=_("Unit"),
+        queryset=Organisation.objects.filter(
+            Q(kind=OrgKind.DEPARTMENT) | Q(kind=OrgKind.DIVISION, depth=1), is_active=True
+        ),
     )
     period = forms.DateField(
         label=_("Month"),

@@ -1,33 +1,41 @@
-"""Rankings with their breakdown, the printable page, the Excel export, manual entries."""
-
-from typing import Any
+"""Rankings per unit type and dimension, one unit's lines, the versions of a month's
+frozen sheet, freezing and correcting, the printable page, the Excel export and manual
+entries. Frozen months show their sheet; the open month is computed live."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from qinqing.accounts.permissions import ensure
-from qinqing.assessment import scoring, selectors, services
+from qinqing.assessment import freezing, scoring, selectors, services
 from qinqing.assessment.export import report_workbook
-from qinqing.assessment.forms import ManualEntryForm, PeriodForm
+from qinqing.assessment.forms import FreezeForm, ManualEntryForm, PeriodForm
+from qinqing.assessment.models import Scheme
 
 
-def _results(
-    request: HttpRequest,
-) -> tuple[PeriodForm, Any, scoring.Period, list[scoring.DepartmentScore]]:
+def _chosen(request: HttpRequest) -> tuple[PeriodForm, Scheme | None, scoring.Period, int | None]:
     ensure(selectors.may_view(request.user), request, request.user, "view:assessment")
     form = PeriodForm(request.GET or None)
     period = form.period()
-    scheme = (
-        form.cleaned_data.get("scheme") if form.is_valid() else None
-    ) or scoring.default_scheme()
-    departments = list(selectors.assessed_departments(request.user).order_by("name"))
-    results = scoring.score(scheme, departments, period) if scheme else []
-    return form, scheme, period, results
+    data = form.cleaned_data if form.is_valid() else {}
+    scheme = data.get("scheme") or scoring.default_scheme()
+    return form, scheme, period, data.get("version")
+
+
+def _standing(
+    request: HttpRequest,
+) -> tuple[PeriodForm, Scheme | None, scoring.Period, selectors.Standing]:
+    form, scheme, period, version = _chosen(request)
+    if scheme is None:
+        return form, None, period, selectors.Standing([])
+    units = list(selectors.assessed_units(request.user, scheme).order_by("name"))
+    return form, scheme, period, selectors.standing(scheme, period, units, version=version)
 
 
 def _visible(request: HttpRequest, results: list[scoring.DepartmentScore]) -> set[int]:
@@ -36,9 +44,23 @@ def _visible(request: HttpRequest, results: list[scoring.DepartmentScore]) -> se
     }
 
 
+def _dimensions(scheme: Scheme | None) -> list[str]:
+    if scheme is None:
+        return []
+    names = [d.name for d in scheme.dimensions.all()]
+    if not names or scheme.indicators.filter(dimension__isnull=True).exists():
+        names.append("其他")
+    return names
+
+
 @login_required
 def ranking(request: HttpRequest) -> HttpResponse:
-    form, scheme, period, results = _results(request)
+    form, scheme, period, standing = _standing(request)
+    dims = _dimensions(scheme)
+    groups = [
+        (label, [(r, dict(r.by_dimension())) for r in rows])
+        for label, rows in scoring.by_unit_type(standing.results)
+    ]
     return render(
         request,
         "assessment/ranking.html",
@@ -46,26 +68,127 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "form": form,
             "scheme": scheme,
             "period": period,
-            "results": results,
-            "open_ids": _visible(request, results),
+            "standing": standing,
+            "groups": groups,
+            "dimensions": dims,
+            "open_ids": _visible(request, standing.results),
             "query": request.GET.urlencode(),
             "may_export": selectors.sees_all(request.user),
+            "may_freeze": selectors.may_freeze(request.user),
             "title": _("Assessment"),
         },
     )
 
 
 @login_required
+def unit(request: HttpRequest, pk: int) -> HttpResponse:
+    form, scheme, period, version = _chosen(request)
+    if scheme is None:
+        raise Http404
+    units = list(selectors.assessed_units(request.user, scheme).order_by("name"))
+    org = next((u for u in units if u.pk == pk), None)
+    if org is None:
+        raise Http404
+    ensure(
+        selectors.may_see_breakdown(request.user, org),
+        request,
+        request.user,
+        "assessment:unit",
+        unit=pk,
+    )
+    standing = selectors.standing(scheme, period, units, version=version, only=org)
+    result = next((r for r in standing.results if r.department.pk == pk), None)
+    sections: list[tuple[str, list[scoring.Line]]] = []
+    for line in result.lines if result else []:
+        name = line.indicator.dimension.name if line.indicator.dimension else "其他"
+        if not sections or sections[-1][0] != name:
+            sections.append((name, []))
+        sections[-1][1].append(line)
+    return render(
+        request,
+        "assessment/unit.html",
+        {
+            "form": form,
+            "scheme": scheme,
+            "period": period,
+            "standing": standing,
+            "result": result,
+            "sections": sections,
+            "query": request.GET.urlencode(),
+            "title": _("Assessment of %(unit)s") % {"unit": org.name},
+        },
+    )
+
+
+@login_required
+def sheets(request: HttpRequest) -> HttpResponse:
+    form, scheme, period, _version = _chosen(request)
+    versions = list(selectors.sheets_of(scheme, period.start)) if scheme else []
+    return render(
+        request,
+        "assessment/sheets.html",
+        {
+            "form": form,
+            "scheme": scheme,
+            "period": period,
+            "versions": versions,
+            "may_freeze": selectors.may_freeze(request.user),
+            "freeze_form": FreezeForm(
+                initial={"scheme": scheme, "month": period.start.strftime("%Y-%m")}
+            ),
+            "query": request.GET.urlencode(),
+            "title": _("Frozen score sheets"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def freeze(request: HttpRequest, action: str) -> HttpResponse:
+    if action not in ("freeze", "correct"):
+        raise Http404
+    ensure(selectors.may_freeze(request.user), request, request.user, f"assessment:{action}")
+    form = FreezeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, "；".join(errors))
+        return redirect("assessment:sheets")
+    data = form.cleaned_data
+    month = data["month"]
+    try:
+        if action == "freeze":
+            sheet = freezing.freeze_month(
+                data["scheme"], month=month, actor=request.user, reason=data["reason"]
+            )
+        else:
+            sheet = freezing.correct_month(
+                data["scheme"], month=month, actor=request.user, reason=data["reason"]
+            )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(month)s frozen as version %(version)s.")
+            % {"month": date_format(month, "YEAR_MONTH_FORMAT"), "version": sheet.version},
+        )
+    query = f"scheme={data['scheme'].pk}&year={month.year}&month={month.month}"
+    return redirect(f"{reverse('assessment:sheets')}?{query}")
+
+
+@login_required
 def printable(request: HttpRequest) -> HttpResponse:
-    form, scheme, period, results = _results(request)
+    form, scheme, period, standing = _standing(request)
     return render(
         request,
         "assessment/print.html",
         {
             "scheme": scheme,
             "period": period,
-            "results": results,
-            "open_ids": _visible(request, results),
+            "standing": standing,
+            "results": standing.results,
+            "open_ids": _visible(request, standing.results),
             "title": _("Assessment report"),
         },
     )
@@ -73,9 +196,9 @@ def printable(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
-    form, scheme, period, results = _results(request)
+    form, scheme, period, standing = _standing(request)
     ensure(selectors.sees_all(request.user), request, request.user, "assessment:export")
-    body = report_workbook(scheme.name if scheme else "", period, results)
+    body = report_workbook(scheme.name if scheme else "", period, standing.results)
     response = HttpResponse(
         body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

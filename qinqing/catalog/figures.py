@@ -231,9 +231,30 @@ DEFINITIONS = {
 }
 
 
+# where the records behind a department's value are listed (the assessment's drill-down)
+DRILL_PAGES = {
+    "catalog_matter_on_time_rate": "catalog:figures",
+    "catalog_matter_clean_rate": "catalog:watch",
+    "catalog_time_compression": "catalog:figures",
+}
+
+
+def _drill(page: str) -> Callable[[int, dt.datetime, dt.datetime], str]:
+    def link(department_id: int, start: dt.datetime, end: dt.datetime) -> str:
+        from django.urls import reverse
+
+        return reverse(page)
+
+    return link
+
+
 def register_figures() -> None:
     """Put the catalog's per-department figures into the one figure registry."""
     from qinqing.core.figures import ComputedFigure, register_computed_figure
 
     for name, (label, fn) in FIGURES.items():
-        register_computed_figure(ComputedFigure(name, label, fn, DEFINITIONS[name], "catalog"))
+        register_computed_figure(
+            ComputedFigure(
+                name, label, fn, DEFINITIONS[name], "catalog", _drill(DRILL_PAGES[name])
+            )
+        )

@@ -12,7 +12,17 @@ from django.utils import timezone
 from qinqing.accounts.models import Organisation, OrgKind, User
 from qinqing.analytics.intel import hotspot_service
 from qinqing.analytics.intel.models import Hotspot, HotspotRun, MonthlyTopic
-from qinqing.assessment.models import Indicator, IndicatorKind, ManualEntry
+from qinqing.assessment.freezing import correct_month, freeze_due_day, freeze_month
+from qinqing.assessment.luohe import NAME as LUOHE
+from qinqing.assessment.models import (
+    AssessedUnit,
+    Indicator,
+    IndicatorKind,
+    ManualEntry,
+    Scheme,
+    ScoreSheet,
+    UnitType,
+)
 from qinqing.assessment.scoring import default_scheme
 from qinqing.assessment.services import record_manual_entry
 from qinqing.demo.clock import DemoClock
@@ -25,6 +35,11 @@ ASSESSMENT_NOTES = (
     "推行诉求“首接负责制”，经验做法被市营商办通报推广。",
     "开展“企业服务日”活动，现场解决企业问题。",
     "主动对接重点企业，提前化解用工和用电问题。",
+)
+
+DEDUCTION_NOTES = (
+    "企业反映同一事项被多头重复检查，经核实扣分。",
+    "暗访发现窗口要求企业重复提交材料，责令整改并扣分。",
 )
 
 
@@ -105,20 +120,70 @@ def _first_with_department(run: HotspotRun, departments: dict[str, Organisation]
     return None
 
 
+# 重点单位: the departments on a project's approval chain and the enterprise-facing ones
+KEY_UNITS = ("D-FGJ", "D-JXJ", "D-SCJ", "D-ZJJ", "D-ZRZYJ", "D-SPJ")
+
+
 def seed_assessment(clock: DemoClock, *, admin: User, departments: list[Organisation]) -> int:
-    """Points for 创新举措 (the scheme's manual indicator) in the last two full months."""
-    scheme = default_scheme()
-    if scheme is None:
+    """Every unit typed under both templates, manual points for the last two full months,
+    and last month frozen under both schemes with one correction version."""
+    schemes = [s for s in (default_scheme(), Scheme.objects.filter(name=LUOHE).first()) if s]
+    if not schemes:
         return 0
+    towns = list(Organisation.objects.filter(kind=OrgKind.DIVISION, depth=1, is_active=True))
+    for scheme in schemes:
+        for unit in [*departments, *towns]:
+            kind = (
+                UnitType.TOWN
+                if unit.kind == OrgKind.DIVISION
+                else UnitType.KEY
+                if unit.code in KEY_UNITS
+                else UnitType.GENERAL
+            )
+            AssessedUnit.objects.get_or_create(
+                scheme=scheme, organisation=unit, defaults={"unit_type": kind}
+            )
+    entered = sum(_seed_manual(clock, admin, scheme, [*departments, *towns]) for scheme in schemes)
+    _freeze_last_month(clock, admin, schemes)
+    return entered
+
+
+def _freeze_last_month(clock: DemoClock, admin: User, schemes: list[Scheme]) -> None:
+    last = month_starts(clock.today, 2)[0]
+    rng = random.Random(2036)
+    clock.at(clock.office_time(freeze_due_day(last) + dt.timedelta(days=1), rng))
+    for scheme in schemes:
+        if not ScoreSheet.objects.filter(scheme=scheme, period=last).exists():
+            freeze_month(scheme, month=last, actor=admin, reason="月度考核结果发布")
+    clock.at(clock.office_time(freeze_due_day(last) + dt.timedelta(days=3), rng))
+    scheme = schemes[0]
+    if not ScoreSheet.objects.filter(scheme=scheme, period=last, version__gt=1).exists():
+        correct_month(
+            scheme,
+            month=last,
+            actor=admin,
+            reason="12345 热线补录上月 3 件诉求的回访评价，经考核办审核后更正满意度得分。",
+        )
+    clock.back_to_now()
+
+
+def _seed_manual(clock: DemoClock, admin: User, scheme: Scheme, units: list[Organisation]) -> int:
+    """Points for the scheme's manual indicators (创新举措 ...) in the last two full months."""
     indicators = list(Indicator.objects.filter(scheme=scheme, kind=IndicatorKind.MANUAL))
-    rng = random.Random(2035)
+    rng = random.Random(2035 + scheme.pk)
+    types = dict(
+        AssessedUnit.objects.filter(scheme=scheme).values_list("organisation_id", "unit_type")
+    )
     entered = 0
     for month in month_starts(clock.today, 3)[:-1]:
         clock.at(clock.office_time(month + dt.timedelta(days=25), rng))
         for indicator in indicators:
-            for department in departments:
-                points = rng.choice([0, 0, 0, 1, 2, 2, 3, 4])
-                note = rng.choice(ASSESSMENT_NOTES)
+            for department in units:
+                if not indicator.applies_to(types.get(department.pk, UnitType.GENERAL)):
+                    continue
+                low, high = int(indicator.min_points), int(indicator.max_points)
+                points = rng.choice([0, 0, 0, *range(low, high + 1)])
+                note = rng.choice(ASSESSMENT_NOTES if points > 0 else DEDUCTION_NOTES)
                 if (
                     not points
                     or ManualEntry.objects.filter(

@@ -23,6 +23,8 @@ class LiaisonConfig(AppConfig):
             context=cards.cadre_card,
         )
         register_enterprise_panel("liaison/panel.html", cards.enterprise_panel, order=60)
+        from django.urls import reverse
+
         from qinqing.core.figures import ComputedFigure, register_computed_figure
         from qinqing.liaison import figures
 
@@ -33,6 +35,7 @@ class LiaisonConfig(AppConfig):
                 figures.stay_score_by_department,
                 "企业对本单位驻企干部的评分（满分 100）的平均值除以 100，按评分时间计入期间。",
                 "liaison",
+                lambda department_id, start, end: reverse("liaison:rounds"),
             )
         )
         register_computed_figure(
@@ -42,5 +45,6 @@ class LiaisonConfig(AppConfig):
                 figures.visit_rate_by_department,
                 "本单位包联的企业中，期间内至少走访一次的企业所占比例。",
                 "liaison",
+                lambda department_id, start, end: reverse("liaison:coverage"),
             )
         )

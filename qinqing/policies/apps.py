@@ -30,6 +30,9 @@ class PoliciesConfig(AppConfig):
         from qinqing.policies.tasks import rematch_changed_enterprises
 
         register_facts_listener(rematch_changed_enterprises)
+        from qinqing.policies import assessment_figures
+
+        assessment_figures.register()
         register_nav(_("Policies"), "policies:library", order=40)
         register_nav(_("My policies"), "policies:mine", roles=[Role.ENTERPRISE], order=41)
         register_nav(

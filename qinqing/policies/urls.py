@@ -1,6 +1,7 @@
 from django.urls import path
 
 from qinqing.policies import views
+from qinqing.policies.views.due import payouts_due
 
 app_name = "policies"
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
         "applications/<int:pk>/<str:action>/", views.application_action, name="application_action"
     ),
     path("desk/", views.desk, name="desk"),
+    path("payouts/due/", payouts_due, name="payouts_due"),
     path("documents/new/", views.document_edit, name="document_new"),
     path("documents/<int:pk>/edit/", views.document_edit, name="document_edit"),
     path("documents/<int:pk>/", views.document_guide, name="guide"),

@@ -1,6 +1,7 @@
 import pytest
 
-from qinqing.assessment.models import Indicator, Scheme
+from qinqing.assessment.luohe import seed_luohe
+from qinqing.assessment.models import Dimension, Indicator, Scheme
 from qinqing.assessment.yongchuan import seed_yongchuan
 
 
@@ -8,6 +9,11 @@ from qinqing.assessment.yongchuan import seed_yongchuan
 def yongchuan_scheme(db):
     """The migration seeds it; transactional tests elsewhere flush it, so make sure."""
     return seed_yongchuan(Scheme, Indicator)
+
+
+@pytest.fixture(autouse=True)
+def luohe_scheme(db):
+    return seed_luohe(Scheme, Dimension, Indicator)
 
 
 @pytest.fixture(autouse=True)

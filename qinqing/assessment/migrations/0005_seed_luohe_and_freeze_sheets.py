@@ -1,0 +1,60 @@
+"""Seeds the Luohe template (5 dimensions × 23 indicators, see qinqing/assessment/luohe.py)
+beside the Yongchuan one, and makes the frozen score sheets append-only in the database:
+on PostgreSQL the trigger of core's 0004 migration refuses UPDATE and DELETE on them."""
+
+from django.db import migrations
+
+from qinqing.assessment.luohe import NAME, seed_luohe
+
+FROZEN_TABLES = ["assessment_scoresheet", "assessment_sheetunit", "assessment_sheetline"]
+
+
+def seed(apps, schema_editor):  # type: ignore[no-untyped-def]
+    seed_luohe(
+        apps.get_model("assessment", "Scheme"),
+        apps.get_model("assessment", "Dimension"),
+        apps.get_model("assessment", "Indicator"),
+    )
+
+
+def unseed(apps, schema_editor):  # type: ignore[no-untyped-def]
+    Scheme = apps.get_model("assessment", "Scheme")
+    scheme = Scheme.objects.filter(name=NAME).first()
+    if scheme is None:
+        return
+    used = apps.get_model("assessment", "ManualEntry").objects.filter(indicator__scheme=scheme)
+    sheets = apps.get_model("assessment", "ScoreSheet").objects.filter(scheme=scheme)
+    if used.exists() or sheets.exists():
+        return
+    apps.get_model("assessment", "Indicator").objects.filter(scheme=scheme).delete()
+    apps.get_model("assessment", "Dimension").objects.filter(scheme=scheme).delete()
+    scheme.delete()
+
+
+def protect(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in FROZEN_TABLES:
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION qinqing_append_only();",
+            params=None,
+        )
+
+
+def unprotect(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in FROZEN_TABLES:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("assessment", "0004_dimensions_units_frozen_sheets"),
+        ("core", "0004_append_only_triggers"),
+    ]
+    operations = [
+        migrations.RunPython(seed, unseed),
+        migrations.RunPython(protect, unprotect, elidable=False),
+    ]
