@@ -173,5 +173,3 @@ def get_unit_lines(
             for line in result.lines
         ],
     }
-
-

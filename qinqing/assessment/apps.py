@@ -13,4 +13,6 @@ class AssessmentConfig(AppConfig):
 
         roles = (Role.LEADER, Role.SUPERVISOR, Role.DEPT_HEAD, Role.ADMIN)
         register_nav(_("Assessment"), "assessment:ranking", roles, order=70)
-        register_home_card("assessment/cards/latest.html", roles, order=70, context=cards.latest_card)
+        register_home_card(
+            "assessment/cards/latest.html", roles, order=70, context=cards.latest_card
+        )

@@ -86,9 +86,7 @@ def correct_month(scheme: Scheme, *, month: dt.date, actor: Any, reason: str) ->
         latest = ScoreSheet.objects.filter(scheme=scheme, period=month).order_by("-version").first()
         if latest is None:
             raise ValidationError({"month": f"{month:%Y年%m月}尚未冻结，无需更正。"})
-        return _write_sheet(
-            scheme, month, version=latest.version + 1, actor=actor, reason=reason
-        )
+        return _write_sheet(scheme, month, version=latest.version + 1, actor=actor, reason=reason)
 
 
 def freeze_due_day(month: dt.date) -> dt.date:

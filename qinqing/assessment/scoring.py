@@ -37,7 +37,7 @@ TWO = Decimal("0.01")
 
 
 MISSING = "数据源未接入"
-TYPE_ORDER = {UnitType.KEY: 0, UnitType.GENERAL: 1, UnitType.TOWN: 2}
+TYPE_ORDER: dict[str, int] = {UnitType.KEY: 0, UnitType.GENERAL: 1, UnitType.TOWN: 2}
 
 
 @dataclass
@@ -142,8 +142,7 @@ def unit_types_for(scheme: Scheme, units: list[Organisation]) -> dict[int, str]:
         )
     )
     return {
-        u.pk: typed.get(u.pk)
-        or (UnitType.TOWN if u.kind == OrgKind.DIVISION else UnitType.GENERAL)
+        u.pk: typed.get(u.pk) or (UnitType.TOWN if u.kind == OrgKind.DIVISION else UnitType.GENERAL)
         for u in units
     }
 

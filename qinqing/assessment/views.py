@@ -151,7 +151,7 @@ def freeze(request: HttpRequest, action: str) -> HttpResponse:
     form = FreezeForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+            messages.error(request, "；".join(str(e) for e in errors))
         return redirect("assessment:sheets")
     data = form.cleaned_data
     month = data["month"]

@@ -254,7 +254,5 @@ def register_figures() -> None:
 
     for name, (label, fn) in FIGURES.items():
         register_computed_figure(
-            ComputedFigure(
-                name, label, fn, DEFINITIONS[name], "catalog", _drill(DRILL_PAGES[name])
-            )
+            ComputedFigure(name, label, fn, DEFINITIONS[name], "catalog", _drill(DRILL_PAGES[name]))
         )

@@ -49,9 +49,7 @@ def payout_on_time_rate(
         .annotate(d=Count("id"), n=Count("id", filter=_on_time()))
         .order_by()
     )
-    return {
-        r["item__department_id"]: (round(r["n"] / r["d"], 4) if r["d"] else None) for r in rows
-    }
+    return {r["item__department_id"]: (round(r["n"] / r["d"], 4) if r["d"] else None) for r in rows}
 
 
 def payout_drill(department_id: int, start: dt.datetime, end: dt.datetime) -> str:

@@ -81,9 +81,8 @@ def test_late_data_leaves_the_frozen_month_alone_and_a_correction_takes_it(
 
 
 def test_freezing_twice_or_the_open_month_is_refused(march, yongchuan_scheme, supervisor):
-    with time_machine.travel(IN_MARCH, tick=False):
-        with pytest.raises(ValidationError) as exc:
-            freezing.freeze_month(yongchuan_scheme, month=MARCH, actor=supervisor)
+    with time_machine.travel(IN_MARCH, tick=False), pytest.raises(ValidationError) as exc:
+        freezing.freeze_month(yongchuan_scheme, month=MARCH, actor=supervisor)
     assert "尚未结束" in exc.value.message_dict["month"][0]
     with time_machine.travel(APRIL_8, tick=False):
         freezing.freeze_month(yongchuan_scheme, month=MARCH, actor=supervisor)

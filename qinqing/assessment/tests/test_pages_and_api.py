@@ -45,7 +45,9 @@ def _denied(user, action):
 
 
 @time_machine.travel(APRIL, tick=False)
-def test_leader_sees_every_unit_and_its_lines_but_cannot_freeze(frozen, district, leader, client_for):
+def test_leader_sees_every_unit_and_its_lines_but_cannot_freeze(
+    frozen, district, leader, client_for
+):
     client = client_for(leader)
     body = client.get(reverse("assessment:ranking"), MARCH).content.decode()
     assert 'data-status="frozen"' in body and "冻结第 1 版" in body

@@ -80,7 +80,10 @@ def test_town_is_scored_on_the_appeals_of_its_division(luohe, district):
     base = next(line for line in town.lines if line.indicator.code == "L06")
     # 满意率: very satisfied, satisfied and basic count as satisfied → 3 / 4
     assert base.value == 0.75 and base.points == Decimal("45.00")  # 60 × 75 %
-    assert f"division={district.street.pk}" in base.drill and "figure=appeal_satisfied_rate" in base.drill
+    assert (
+        f"division={district.street.pk}" in base.drill
+        and "figure=appeal_satisfied_rate" in base.drill
+    )
 
 
 def test_indicator_without_a_registered_figure_scores_zero_and_says_so(luohe, district):
@@ -94,7 +97,7 @@ def test_indicator_without_a_registered_figure_scores_zero_and_says_so(luohe, di
 def test_unbuilt_task_and_project_figures_do_not_crash_the_ranking(luohe, district):
     (result,) = scoring.score(luohe, [district.dept], Period.month(2026, 3))
     assert len(result.lines) == 23  # a key unit gets every indicator
-    assert [r for r in result.by_dimension()][0][0] == "政务服务"
+    assert result.by_dimension()[0][0] == "政务服务"
 
 
 def test_dimension_subtotals_add_up_to_the_total(luohe, district):

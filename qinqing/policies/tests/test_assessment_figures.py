@@ -82,5 +82,5 @@ def test_payouts_due_page_lists_the_counted_applications(
     url = f"{reverse('policies:payouts_due')}?department={district.dept.pk}&start=2026-03-01&end=2026-03-31"
     with time_machine.travel(_at(21), tick=False):
         body = client_for(leader).get(url).content.decode()
-        assert 'data-count>2<' in body
+        assert "data-count>2<" in body
         assert client_for(enterprise_user_a).get(url).status_code == 403

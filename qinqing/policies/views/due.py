@@ -34,8 +34,10 @@ def payouts_due(request: HttpRequest) -> HttpResponse:
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tz)
     department = request.GET.get("department", "")
     visible = selectors.applications_visible_to(request.user)
-    ids = [int(department)] if department.isdigit() else list(
-        visible.values_list("item__department_id", flat=True).distinct()
+    ids = (
+        [int(department)]
+        if department.isdigit()
+        else list(visible.values_list("item__department_id", flat=True).distinct())
     )
     rows = visible.filter(pk__in=assessment_figures.due_applications(ids, lo, hi).values("pk"))
     rates = assessment_figures.payout_on_time_rate(ids, lo, hi) if len(ids) == 1 else {}
