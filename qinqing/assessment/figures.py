@@ -93,15 +93,17 @@ def formula(indicator: "Indicator") -> str:
     from qinqing.assessment.models import IndicatorKind
 
     if not is_registered(indicator.figure):
-        source = f"{label(indicator.figure)}：数据源未接入"
+        name = indicator.name
+        source = f"{name}：数据源未接入，平台暂无该项数据。"
     else:
-        source = f"{label(indicator.figure)}：{definition(indicator.figure)}"
+        name = label(indicator.figure)
+        source = f"{name}：{definition(indicator.figure)}"
     if indicator.kind == IndicatorKind.BASE:
-        rule = f"得分 = {indicator.weight} × {label(indicator.figure)}"
+        rule = f"得分 = {indicator.weight} × {name}"
     else:
         target = (indicator.target or 0) * 100
         rule = (
-            f"得分 = ({label(indicator.figure)} − 目标 {target:.2f}%) × "
+            f"得分 = ({name} − 目标 {target:.2f}%) × "
             f"{indicator.points_per_percent} 分/百分点，"
             f"限 [{indicator.min_points}, {indicator.max_points}]"
         )

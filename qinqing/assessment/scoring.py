@@ -200,7 +200,7 @@ def _figure_lines(ind: Indicator, results: dict[int, DepartmentScore], period: P
     formula = figures.formula(ind)
     if values is None:
         for result in results.values():
-            how = f"{MISSING}（{ind.figure or '未指定数据'}），记 0 分"
+            how = f"{MISSING}，记 0 分"
             result.lines.append(Line(ind, None, Decimal(0), how, formula))
         return
     known = [v for v in values.values() if v is not None]

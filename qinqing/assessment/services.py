@@ -43,8 +43,9 @@ def record_manual_entry(
     if not notes.strip():
         raise ValidationError({"notes": "请填写评分依据。"})
     if evidence is not None:
-        suffix = "." + evidence.name.rsplit(".", 1)[-1].lower() if "." in evidence.name else ""
-        if suffix not in EVIDENCE_SUFFIXES or evidence.size > MAX_EVIDENCE_BYTES:
+        name = evidence.name or ""
+        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if suffix not in EVIDENCE_SUFFIXES or (evidence.size or 0) > MAX_EVIDENCE_BYTES:
             raise ValidationError(
                 {"evidence": "佐证材料须为 PDF、图片、Word 或 Excel 文件，且不超过 10MB。"}
             )
@@ -78,7 +79,7 @@ def record_manual_entry(
             entry.entered_by = actor
             entry.save(update_fields=["points", "notes", "entered_by", "updated_at"])
         if evidence is not None:
-            entry.evidence.save(evidence.name, evidence, save=False)
+            entry.evidence.save(evidence.name or "evidence", evidence, save=False)
             entry.save(update_fields=["evidence", "updated_at"])
         AssessmentEvent.objects.create(
             entry=entry,

@@ -2,6 +2,8 @@
 frozen sheet, freezing and correcting, the printable page, the Excel export and manual
 entries. Frozen months show their sheet; the open month is computed live."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,7 +23,11 @@ from qinqing.assessment.models import Scheme
 
 def _chosen(request: HttpRequest) -> tuple[PeriodForm, Scheme | None, scoring.Period, int | None]:
     ensure(selectors.may_view(request.user), request, request.user, "view:assessment")
-    form = PeriodForm(request.GET or None)
+    query = request.GET.copy()
+    default = scoring.default_scheme()
+    if query and not query.get("scheme") and default is not None:
+        query["scheme"] = str(default.pk)  # show the scheme the page is scored by
+    form = PeriodForm(query or None, initial={"scheme": default})
     period = form.period()
     data = form.cleaned_data if form.is_valid() else {}
     scheme = data.get("scheme") or scoring.default_scheme()
@@ -48,9 +54,14 @@ def _dimensions(scheme: Scheme | None) -> list[str]:
     if scheme is None:
         return []
     names = [d.name for d in scheme.dimensions.all()]
-    if not names or scheme.indicators.filter(dimension__isnull=True).exists():
+    if names and scheme.indicators.filter(dimension__isnull=True).exists():
         names.append("其他")
     return names
+
+
+def _subtotals(r: scoring.DepartmentScore, dims: list[str]) -> list[tuple[str, Any]]:
+    found = dict(r.by_dimension())
+    return [(d, found.get(d)) for d in dims]
 
 
 @login_required
@@ -58,7 +69,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     form, scheme, period, standing = _standing(request)
     dims = _dimensions(scheme)
     groups = [
-        (label, [(r, dict(r.by_dimension())) for r in rows])
+        (label, [(r, _subtotals(r, dims)) for r in rows])
         for label, rows in scoring.by_unit_type(standing.results)
     ]
     return render(

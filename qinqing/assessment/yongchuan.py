@@ -75,3 +75,27 @@ def seed_yongchuan(Scheme: Any, Indicator: Any) -> Any:  # noqa: N803
             },
         )
     return scheme
+
+
+# dimension code, name, the indicators under it ("根据单位职责分类设置考核项目")
+DIMENSIONS = [
+    ("YD1", "企业满意度", ("Y01",)),
+    ("YD2", "办理速度", ("Y02", "Y03")),
+    ("YD3", "办理结果", ("Y04", "Y05", "Y06")),
+    ("YD4", "创新举措", ("Y07",)),
+]
+
+
+def seed_yongchuan_dimensions(Scheme: Any, Dimension: Any, Indicator: Any) -> None:  # noqa: N803
+    """Put the Yongchuan indicators under their dimensions (indicators left alone if an
+    administrator moved them already)."""
+    scheme = Scheme.objects.filter(name=NAME).first()
+    if scheme is None:
+        return
+    for order, (code, name, indicators) in enumerate(DIMENSIONS):
+        dimension, _ = Dimension.objects.get_or_create(
+            scheme=scheme, code=code, defaults={"name": name, "order": order}
+        )
+        Indicator.objects.filter(scheme=scheme, code__in=indicators, dimension=None).update(
+            dimension=dimension
+        )

@@ -1,20 +1,19 @@
 """Seeds the Luohe template (5 dimensions × 23 indicators, see qinqing/assessment/luohe.py)
-beside the Yongchuan one, and makes the frozen score sheets append-only in the database:
+beside the Yongchuan one (whose indicators get their dimensions), and makes the frozen score sheets append-only in the database:
 on PostgreSQL the trigger of core's 0004 migration refuses UPDATE and DELETE on them."""
 
 from django.db import migrations
 
 from qinqing.assessment.luohe import NAME, seed_luohe
+from qinqing.assessment.yongchuan import seed_yongchuan_dimensions
 
 FROZEN_TABLES = ["assessment_scoresheet", "assessment_sheetunit", "assessment_sheetline"]
 
 
 def seed(apps, schema_editor):  # type: ignore[no-untyped-def]
-    seed_luohe(
-        apps.get_model("assessment", "Scheme"),
-        apps.get_model("assessment", "Dimension"),
-        apps.get_model("assessment", "Indicator"),
-    )
+    models = [apps.get_model("assessment", m) for m in ("Scheme", "Dimension", "Indicator")]
+    seed_luohe(*models)
+    seed_yongchuan_dimensions(*models)
 
 
 def unseed(apps, schema_editor):  # type: ignore[no-untyped-def]

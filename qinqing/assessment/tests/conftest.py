@@ -2,13 +2,15 @@ import pytest
 
 from qinqing.assessment.luohe import seed_luohe
 from qinqing.assessment.models import Dimension, Indicator, Scheme
-from qinqing.assessment.yongchuan import seed_yongchuan
+from qinqing.assessment.yongchuan import seed_yongchuan, seed_yongchuan_dimensions
 
 
 @pytest.fixture(autouse=True)
 def yongchuan_scheme(db):
     """The migration seeds it; transactional tests elsewhere flush it, so make sure."""
-    return seed_yongchuan(Scheme, Indicator)
+    scheme = seed_yongchuan(Scheme, Indicator)
+    seed_yongchuan_dimensions(Scheme, Dimension, Indicator)
+    return scheme
 
 
 @pytest.fixture(autouse=True)
