@@ -151,3 +151,24 @@ def test_api_reads_the_frozen_sheet_and_a_units_lines(
     assert own["lines"][0]["formula"] and "figure=" in own["lines"][0]["drill"]
     other = head.get(f"{base}/units/{district.other_dept.pk}/lines", {"month": "2026-03"})
     assert other.status_code == 403 and _denied(dept_head, "api:assessment_unit")
+
+
+@time_machine.travel(APRIL, tick=False)
+def test_a_lines_drill_down_lists_the_records_behind_it(frozen, district, leader, client_for):
+    client = client_for(leader)
+    lines = client.get(
+        f"/api/v1/assessment/schemes/{frozen.scheme_id}/units/{district.dept.pk}/lines",
+        {"month": "2026-03"},
+    ).json()["lines"]
+    drill = next(line["drill"] for line in lines if line["indicator_code"] == "Y01")
+    body = client.get(drill).content.decode()
+    assert "<span hidden data-count>1</span>" in body  # the one rated appeal of March
+
+
+@time_machine.travel(APRIL, tick=False)
+def test_print_and_export_read_the_frozen_sheet(frozen, leader, client_for):
+    client = client_for(leader)
+    printed = client.get(reverse("assessment:print"), MARCH).content.decode()
+    assert "冻结第 1 版" in printed and "经信局" in printed
+    response = client.get(reverse("assessment:export"), MARCH)
+    assert response.status_code == 200 and response.content[:2] == b"PK"
