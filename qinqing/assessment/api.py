@@ -34,6 +34,12 @@ def _month(value: str) -> scoring.Period:
     return scoring.Period.month(int(found.group(1)), int(found.group(2)))
 
 
+def _version(value: int | None) -> int | None:
+    if value is not None and not 1 <= value <= 999:
+        raise HttpError(422, "版本号应在 1 到 999 之间。")
+    return value
+
+
 def _indicator(ind: Indicator) -> dict[str, Any]:
     return {
         "id": ind.pk,
@@ -103,7 +109,7 @@ def get_scores(
     scheme = get_object_or_404(Scheme, pk=scheme_id)
     period = _month(month)
     units = list(selectors.assessed_units(request.user, scheme).order_by("name"))
-    standing = selectors.standing(scheme, period, units, version=version)
+    standing = selectors.standing(scheme, period, units, version=_version(version))
     if version is not None and standing.sheet is None:
         raise HttpError(404, "该月没有这个冻结版本。")
     return {
@@ -146,7 +152,7 @@ def get_unit_lines(
         "api:assessment_unit",
         unit=unit_id,
     )
-    standing = selectors.standing(scheme, period, units, version=version, only=unit)
+    standing = selectors.standing(scheme, period, units, version=_version(version), only=unit)
     if version is not None and standing.sheet is None:
         raise HttpError(404, "该月没有这个冻结版本。")
     result = standing.results[0] if standing.results else scoring.DepartmentScore(unit)

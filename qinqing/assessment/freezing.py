@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from qinqing.assessment import scoring, selectors
 from qinqing.assessment.models import Scheme, ScoreSheet, SheetLine, SheetUnit
+from qinqing.lib.text import describe, first_control
 
 FREEZE_AFTER_WORKING_DAYS = 5  # the month is frozen after the 5th working day of the next
 
@@ -26,6 +27,18 @@ def _month_start(month: dt.date) -> dt.date:
 def _check_closed(month: dt.date) -> None:
     if month >= timezone.localdate().replace(day=1):
         raise ValidationError({"month": f"{month:%Y年%m月}尚未结束，不能冻结。"})
+
+
+def _clean_reason(reason: str) -> str:
+    reason = reason.strip()
+    bad = first_control(reason)
+    if bad is not None:
+        raise ValidationError(
+            {"reason": f"原因中含有不可见的控制字符（{describe(bad)}），请删除后重试。"}
+        )
+    if len(reason) > 2000:
+        raise ValidationError({"reason": "原因不能超过 2000 字。"})
+    return reason
 
 
 def _write_sheet(
@@ -62,25 +75,22 @@ def freeze_month(scheme: Scheme, *, month: dt.date, actor: Any, reason: str = ""
     """Freeze a finished month as version 1. Refused when it is frozen already."""
     month = _month_start(month)
     _check_closed(month)
+    reason = _clean_reason(reason)
     with transaction.atomic():
         Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
         if ScoreSheet.objects.filter(scheme=scheme, period=month).exists():
             raise ValidationError(
                 {"month": f"{month:%Y年%m月}的考核结果已冻结；如需更正，请提交更正版本并说明原因。"}
             )
-        return _write_sheet(
-            scheme, month, version=1, actor=actor, reason=reason.strip() or "月度冻结"
-        )
+        return _write_sheet(scheme, month, version=1, actor=actor, reason=reason or "月度冻结")
 
 
 def correct_month(scheme: Scheme, *, month: dt.date, actor: Any, reason: str) -> ScoreSheet:
     """A new version of a frozen month, recomputed from today's data, with its reason."""
     month = _month_start(month)
-    reason = reason.strip()
+    reason = _clean_reason(reason)
     if not reason:
         raise ValidationError({"reason": "更正考核结果必须说明原因。"})
-    if len(reason) > 2000:
-        raise ValidationError({"reason": "更正原因不能超过 2000 字。"})
     with transaction.atomic():
         Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
         latest = ScoreSheet.objects.filter(scheme=scheme, period=month).order_by("-version").first()

@@ -132,3 +132,16 @@ def test_the_monthly_task_freezes_last_month_after_the_fifth_working_day_once(
     sheet = ScoreSheet.objects.get(scheme=yongchuan_scheme, period=MARCH)
     assert sheet.frozen_by is None and "自动冻结" in sheet.reason
     assert sheet.units.count() == 4  # two departments and two streets
+
+
+def test_a_reason_with_control_characters_is_refused_in_chinese(
+    march, yongchuan_scheme, supervisor
+):
+    with time_machine.travel(APRIL_8, tick=False):
+        freezing.freeze_month(yongchuan_scheme, month=MARCH, actor=supervisor)
+        with pytest.raises(ValidationError) as exc:
+            freezing.correct_month(
+                yongchuan_scheme, month=MARCH, actor=supervisor, reason="补录\x00评价"
+            )
+    assert "U+0000" in exc.value.message_dict["reason"][0]
+    assert ScoreSheet.objects.count() == 1

@@ -145,6 +145,9 @@ def test_api_reads_the_frozen_sheet_and_a_units_lines(
     assert client.get(f"{base}/scores", {"month": "2026-04"}).json()["frozen"] is False
     assert client.get(f"{base}/scores", {"month": "2026-13"}).status_code == 422
     assert client.get(f"{base}/scores", {"month": "2026-03", "version": 9}).status_code == 404
+    huge = {"month": "2026-03", "version": 10**12}
+    assert client.get(f"{base}/scores", huge).status_code in (400, 422)
+    assert client.get(f"{base}/scores", {"month": "2026-03\x00"}).status_code in (400, 422)
     head = client_for(dept_head)
     own = head.get(f"{base}/units/{district.dept.pk}/lines", {"month": "2026-03"}).json()
     assert own["frozen"] and own["lines"][0]["indicator_code"] == "Y01"
