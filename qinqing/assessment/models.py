@@ -34,7 +34,9 @@ class UnitType(models.TextChoices):  # 单位类别 (Yongchuan: items by unit ty
 
 
 class Dimension(models.Model):  # 评价维度 (Luohe: 5 dimensions)
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="dimensions")
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.CASCADE, related_name="dimensions", verbose_name=_("scheme")
+    )
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -52,7 +54,9 @@ class Dimension(models.Model):  # 评价维度 (Luohe: 5 dimensions)
 
 
 class AssessedUnit(TimeStampedModel):  # 被考核单位, typed per scheme
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="units")
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.CASCADE, related_name="units", verbose_name=_("scheme")
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
@@ -174,7 +178,9 @@ class ScoreSheet(AppendOnlyModel):  # 月度考核结果（冻结）, one versio
     """A month's scores frozen as published. A correction is a new version with a reason;
     earlier versions stay (append-only, refused by a trigger on PostgreSQL)."""
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="sheets")
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.PROTECT, related_name="sheets", verbose_name=_("scheme")
+    )
     period = models.DateField(_("month"))  # first day of the month
     version = models.PositiveSmallIntegerField(_("version"))
     reason = models.TextField(_("reason"), blank=True)
@@ -203,9 +209,11 @@ class ScoreSheet(AppendOnlyModel):  # 月度考核结果（冻结）, one versio
 
 
 class SheetUnit(AppendOnlyModel):  # one unit's total and rank in a frozen sheet
-    sheet = models.ForeignKey(ScoreSheet, on_delete=models.PROTECT, related_name="units")
+    sheet = models.ForeignKey(
+        ScoreSheet, on_delete=models.PROTECT, related_name="units", verbose_name=_("score sheet")
+    )
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
     )
     unit_type = models.CharField(_("unit type"), max_length=8, choices=UnitType.choices)
     total = models.DecimalField(_("total"), max_digits=8, decimal_places=2)
@@ -213,17 +221,25 @@ class SheetUnit(AppendOnlyModel):  # one unit's total and rank in a frozen sheet
 
     class Meta:
         ordering = ["sheet", "unit_type", "rank", "id"]
+        verbose_name = _("frozen unit score")
+        verbose_name_plural = _("frozen unit scores")
         constraints = [
             models.UniqueConstraint(fields=["sheet", "organisation"], name="sheetunit_unique")
         ]
 
 
 class SheetLine(AppendOnlyModel):  # one indicator's line of a unit in a frozen sheet
-    unit = models.ForeignKey(SheetUnit, on_delete=models.PROTECT, related_name="lines")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        SheetUnit, on_delete=models.PROTECT, related_name="lines", verbose_name=_("unit")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
+    )
     value = models.FloatField(_("value"), null=True)
     points = models.DecimalField(_("points"), max_digits=8, decimal_places=2)
     how = models.TextField(_("how the points were made"))
 
     class Meta:
         ordering = ["unit", "id"]
+        verbose_name = _("frozen score line")
+        verbose_name_plural = _("frozen score lines")

@@ -7,7 +7,7 @@ from django.db import migrations
 from qinqing.assessment.luohe import NAME, seed_luohe
 from qinqing.assessment.yongchuan import seed_yongchuan_dimensions
 
-FROZEN_TABLES = ["assessment_scoresheet", "assessment_sheetunit", "assessment_sheetline"]
+APPEND_ONLY_TABLES = ["assessment_scoresheet", "assessment_sheetunit", "assessment_sheetline"]
 
 
 def seed(apps, schema_editor):  # type: ignore[no-untyped-def]
@@ -33,7 +33,7 @@ def unseed(apps, schema_editor):  # type: ignore[no-untyped-def]
 def protect(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor != "postgresql":
         return
-    for table in FROZEN_TABLES:
+    for table in APPEND_ONLY_TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION qinqing_append_only();",
@@ -44,7 +44,7 @@ def protect(apps, schema_editor):  # type: ignore[no-untyped-def]
 def unprotect(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor != "postgresql":
         return
-    for table in FROZEN_TABLES:
+    for table in APPEND_ONLY_TABLES:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
 
 
