@@ -80,6 +80,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "scheme": scheme,
             "period": period,
             "standing": standing,
+            "results": standing.results,
             "groups": groups,
             "dimensions": dims,
             "open_ids": _visible(request, standing.results),

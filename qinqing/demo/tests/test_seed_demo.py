@@ -10,7 +10,7 @@ from qinqing.accounts.models import Membership, Organisation, Role, User
 from qinqing.accounts.permissions import roles_of
 from qinqing.analytics.intel.models import Hotspot, MonthlyTopic
 from qinqing.appeals.models import Appeal, AppealEvent, Clock, Status
-from qinqing.assessment.models import ManualEntry
+from qinqing.assessment.models import ManualEntry, ScoreSheet
 from qinqing.core.models import Notification
 from qinqing.enterprises.models import (
     EarlyWarning,
@@ -148,3 +148,5 @@ def hot_spots_a_monthly_topic_warnings_and_assessment() -> None:
     response = login("leader").get("/assessment/")
     assert response.status_code == 200 and response.context["results"]
     assert any(line.points for result in response.context["results"] for line in result.lines)
+    versions = set(ScoreSheet.objects.values_list("scheme__name", "version"))
+    assert len({name for name, _ in versions}) == 2 and any(v == 2 for _, v in versions)
