@@ -4,7 +4,7 @@ Access goes through the same selectors as the pages; frozen months read their sh
 import re
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.errors import HttpError
@@ -144,7 +144,7 @@ def get_unit_lines(
     units = list(selectors.assessed_units(request.user, scheme).order_by("name"))
     unit = next((u for u in units if u.pk == unit_id), None)
     if unit is None:
-        raise HttpError(404, "没有这个被考核单位。")
+        raise Http404  # not assessed, or outside the viewer's district: audited
     ensure(
         selectors.may_see_breakdown(request.user, unit),
         request,
