@@ -233,8 +233,9 @@ def _stage(cursor: Any, frame: pl.DataFrame, ids: dict[str, int], created: set[s
             "year",
             *PROFILE_FIELD_NAMES,
             *_YEAR_NAMES,
-        ),  # fmt: skip
+        ),
     )
+    cursor.execute("ANALYZE temp_imp_rows")
 
 
 def _merge_claims(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) -> None:
@@ -255,12 +256,25 @@ def _merge_claims(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) -> N
         "CREATE TEMP TABLE temp_imp_claims_changed (enterprise_id bigint, field text, "
         "row_no integer, created boolean) ON COMMIT DROP"
     )
+    cursor.execute("ANALYZE temp_imp_claims")
+    # Enterprises created in this transaction have no claims to conflict with.
+    cursor.execute(
+        """
+        INSERT INTO enterprises_profileclaim
+            (enterprise_id, field, value, source, as_of, recorded_by_id)
+        SELECT enterprise_id, field, value, source, %s, %s FROM temp_imp_claims WHERE created
+        """,
+        [as_of, actor_id],
+    )
     cursor.execute(
         """
         WITH written AS (
             INSERT INTO enterprises_profileclaim AS c
                 (enterprise_id, field, value, source, as_of, recorded_by_id)
-            SELECT enterprise_id, field, value, source, %s, %s FROM temp_imp_claims
+            SELECT k.enterprise_id, k.field, k.value, k.source, %s, %s
+            FROM temp_imp_claims k LEFT JOIN enterprises_profileclaim p
+                ON p.enterprise_id = k.enterprise_id AND p.field = k.field AND p.source = k.source
+            WHERE NOT k.created AND p.value IS DISTINCT FROM k.value
             ON CONFLICT (enterprise_id, field, source) DO UPDATE
                 SET value = EXCLUDED.value, as_of = EXCLUDED.as_of,
                     recorded_by_id = EXCLUDED.recorded_by_id
@@ -270,18 +284,23 @@ def _merge_claims(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) -> N
         INSERT INTO temp_imp_claims_changed
         SELECT k.enterprise_id, k.field, k.row_no, k.created
         FROM written w JOIN temp_imp_claims k USING (enterprise_id, field, source)
+        UNION ALL
+        SELECT enterprise_id, field, row_no, created FROM temp_imp_claims WHERE created
         """,
         [as_of, actor_id],
     )
 
 
+def _sql_type(name: str) -> str:
+    return "integer" if YEAR_BY_NAME[name].parse is parse_count else "numeric"
+
+
 def _merge_year_facts(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) -> None:
     """Merge each row's figures into its (enterprise, year, source) fact, a blank cell
     keeping the stored figure; temp_imp_years_changed holds what changed."""
-    casts = ", ".join(
-        f"{n}::{'integer' if YEAR_BY_NAME[n].parse is parse_count else 'numeric'}"
-        for n in _YEAR_NAMES
-    )
+    casts = ", ".join(f"r.{n}::{_sql_type(n)}" for n in _YEAR_NAMES)
+    unchanged = ", ".join(f"COALESCE(r.{n}::{_sql_type(n)}, y.{n})" for n in _YEAR_NAMES)
+    current = ", ".join(f"y.{n}" for n in _YEAR_NAMES)
     merged = ", ".join(f"COALESCE(EXCLUDED.{n}, f.{n})" for n in _YEAR_NAMES)
     stored = ", ".join(f"f.{n}" for n in _YEAR_NAMES)
     assignments = ", ".join(f"{n} = COALESCE(EXCLUDED.{n}, f.{n})" for n in _YEAR_NAMES)
@@ -289,13 +308,25 @@ def _merge_year_facts(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) 
         "CREATE TEMP TABLE temp_imp_years_changed (enterprise_id bigint, year integer, "
         "row_no integer, created boolean) ON COMMIT DROP"
     )
+    reported = f"r.year IS NOT NULL AND ({' OR '.join(f'r.{n} IS NOT NULL' for n in _YEAR_NAMES)})"
+    columns = f"enterprise_id, year, source, {', '.join(_YEAR_NAMES)}, recorded_at, recorded_by_id"
+    cursor.execute(
+        f"""
+        INSERT INTO enterprises_yearfact ({columns})
+        SELECT r.enterprise_id, r.year, r.source, {casts}, %s, %s FROM temp_imp_rows r
+        WHERE r.created AND {reported}
+        """,  # noqa: S608
+        [as_of, actor_id],
+    )
     cursor.execute(
         f"""
         WITH written AS (
-            INSERT INTO enterprises_yearfact AS f
-                (enterprise_id, year, source, {", ".join(_YEAR_NAMES)}, recorded_at, recorded_by_id)
-            SELECT enterprise_id, year, source, {casts}, %s, %s FROM temp_imp_rows
-            WHERE year IS NOT NULL AND ({" OR ".join(f"{n} IS NOT NULL" for n in _YEAR_NAMES)})
+            INSERT INTO enterprises_yearfact AS f ({columns})
+            SELECT r.enterprise_id, r.year, r.source, {casts}, %s, %s
+            FROM temp_imp_rows r LEFT JOIN enterprises_yearfact y
+                ON y.enterprise_id = r.enterprise_id AND y.year = r.year AND y.source = r.source
+            WHERE NOT r.created AND {reported}
+                AND (y.id IS NULL OR ROW({unchanged}) IS DISTINCT FROM ROW({current}))
             ON CONFLICT (enterprise_id, year, source) DO UPDATE
                 SET {assignments}, recorded_at = EXCLUDED.recorded_at,
                     recorded_by_id = EXCLUDED.recorded_by_id
@@ -306,9 +337,13 @@ def _merge_year_facts(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) 
         SELECT w.enterprise_id, w.year, r.row_no, r.created
         FROM written w JOIN temp_imp_rows r
             ON r.enterprise_id = w.enterprise_id AND r.year = w.year AND r.source = w.source
+        UNION ALL
+        SELECT r.enterprise_id, r.year, r.row_no, r.created FROM temp_imp_rows r
+        WHERE r.created AND {reported}
         """,  # noqa: S608
         [as_of, actor_id],
     )
+    cursor.execute("ANALYZE temp_imp_claims_changed, temp_imp_years_changed")
 
 
 def _resolve_profiles(cursor: Any, *, now: dt.datetime) -> list[int]:
