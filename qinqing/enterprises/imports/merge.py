@@ -59,6 +59,10 @@ def merge_profile_frame(frame: pl.DataFrame, *, actor: Any, as_of: dt.datetime) 
     with transaction.atomic():
         connection.ensure_connection()
         with connection.connection.cursor() as cursor:
+            # The commit need not wait for its WAL flush: the job is marked done by a
+            # later, synchronous commit that flushes this one too; if the server dies
+            # before that, the job's lease runs out and the retry writes what was lost.
+            cursor.execute("SET LOCAL synchronous_commit TO off")
             ids = _lock_existing(cursor, frame["uscc"].unique().to_list())
             created = _create_enterprises(cursor, frame, ids, now=as_of)
             _stage(cursor, frame, ids, created)
@@ -240,7 +244,8 @@ def _stage(cursor: Any, frame: pl.DataFrame, ids: dict[str, int], created: set[s
 
 def _merge_claims(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) -> None:
     """Upsert the claims whose value is new or different; temp_imp_claims_changed holds
-    (enterprise, field, the row that set it)."""
+    (enterprise, field, the row that set it) for the enterprises that existed (every
+    claim of a created one is new: temp_imp_claims WHERE created)."""
     pairs = ", ".join(f"('{name}', r.{name})" for name in PROFILE_FIELD_NAMES)
     cursor.execute(
         f"""
@@ -284,8 +289,6 @@ def _merge_claims(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) -> N
         INSERT INTO temp_imp_claims_changed
         SELECT k.enterprise_id, k.field, k.row_no, k.created
         FROM written w JOIN temp_imp_claims k USING (enterprise_id, field, source)
-        UNION ALL
-        SELECT enterprise_id, field, row_no, created FROM temp_imp_claims WHERE created
         """,
         [as_of, actor_id],
     )
@@ -467,6 +470,7 @@ def _write_events(cursor: Any, *, actor_id: int | None) -> list[int]:
         """
         WITH changed AS (
             SELECT enterprise_id, field FROM temp_imp_claims_changed
+            UNION SELECT enterprise_id, field FROM temp_imp_claims WHERE created
             UNION SELECT enterprise_id, year::text FROM temp_imp_years_changed
         ), per AS (
             SELECT enterprise_id, array_agg(field COLLATE "C" ORDER BY field COLLATE "C") AS fields
@@ -500,6 +504,7 @@ def _counts(cursor: Any) -> Counts:
         FROM (
             SELECT r.created, r.row_no IN (
                 SELECT row_no FROM temp_imp_claims_changed
+                UNION SELECT row_no FROM temp_imp_claims WHERE created
                 UNION SELECT row_no FROM temp_imp_years_changed) AS changed
             FROM temp_imp_rows r
         ) AS rows
