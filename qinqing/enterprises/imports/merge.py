@@ -56,13 +56,16 @@ def _copy(cursor: Any, table: str, frame: pl.DataFrame) -> None:
 def merge_profile_frame(frame: pl.DataFrame, *, actor: Any, as_of: dt.datetime) -> Counts:
     """Write one chunk of checked profile rows (file order) in one transaction."""
     actor_id = getattr(actor, "pk", None)
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
         connection.ensure_connection()
         with connection.connection.cursor() as cursor:
-            # The commit need not wait for its WAL flush: the job is marked done by a
-            # later, synchronous commit that flushes this one too; if the server dies
-            # before that, the job's lease runs out and the retry writes what was lost.
-            cursor.execute("SET LOCAL synchronous_commit TO off")
+            if outermost:
+                # This commit need not wait for its WAL flush: the job is marked done
+                # by a later, synchronous commit that flushes this one too; if the
+                # server dies before that, the job's lease runs out and the retry
+                # writes what was lost.
+                cursor.execute("SET LOCAL synchronous_commit TO off")
             ids = _lock_existing(cursor, frame["uscc"].unique().to_list())
             created = _create_enterprises(cursor, frame, ids, now=as_of)
             _stage(cursor, frame, ids, created)
