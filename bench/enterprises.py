@@ -174,15 +174,22 @@ def write_floor(import_time: float) -> None:
                 )
                 conn.execute(f"ALTER TABLE floor_{table} ADD {definition}")
         start = time.perf_counter()
+        parts = {}
         with conn.transaction(), conn.cursor() as cursor:
             for table in FLOOR_TABLES:
+                began = time.perf_counter()
                 with cursor.copy(f"COPY floor_{table} FROM STDIN") as copy:
                     copy.write(dumps[table])
+                parts[table.removeprefix("enterprises_")] = time.perf_counter() - began
+            began = time.perf_counter()
+        parts["commit (deferred foreign keys)"] = time.perf_counter() - began
         elapsed = time.perf_counter() - start
         rows = sum(data.count(b"\n") for data in dumps.values())
         conn.execute("DROP TABLE " + ", ".join(f"floor_{t}" for t in reversed(FLOOR_TABLES)))
     figure("import_db_floor_rows", rows, "rows")
     figure("import_db_floor_time", elapsed, "s")
+    for part, seconds in parts.items():
+        print(f"#   floor {part}: {seconds:.2f} s", flush=True)
     figure("import_profiles_vs_floor", import_time / elapsed, "x the floor")
 
 

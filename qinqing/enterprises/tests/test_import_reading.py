@@ -11,7 +11,8 @@ from qinqing.enterprises.models import ImportJob
 HEADER = "统一社会信用代码,数据来源,企业名称,年度,从业人员"
 TEXTS = [
     HEADER + "\nA,市场监管,丁公司,2024,1\nB,统计,戊公司,2024,2\n",
-    HEADER + "\r\nA,市场监管,丁公司,2024,1\r\n\r\nB,统计,戊公司\r\n,,,,\r\nC,税务, 己\u3000公司 ,,\r\n",
+    HEADER
+    + "\r\nA,市场监管,丁公司,2024,1\r\n\r\nB,统计,戊公司\r\n,,,,\r\nC,税务, 己\u3000公司 ,,\r\n",
     HEADER + ",\nA,市场监管,丁公司,2024,1,\n\n\n  ,  ,\nB,统计,戊公司,2024,2,",
     HEADER + '\nA,市场监管,"丁,公司",2024,1\n"B",统计,"戊""公司",2024,2\n',  # quoted
     HEADER + "\nA,市场监管,丁公司,2024,1,extra,cells\nB,统计\n",  # longer rows
