@@ -13,7 +13,12 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
+# ../shared/data from the project root; a git worktree sits one level deeper, so the
+# nearest ancestor that has shared/data wins.
+DATA_DIR = next(
+    (p / "shared" / "data" for p in PROJECT_ROOT.parents if (p / "shared" / "data").is_dir()),
+    PROJECT_ROOT.parent / "shared" / "data",
+)
 HOTSPOT_CSV = DATA_DIR / "gov-messages" / "hotspot.csv"
 FUZHOU_CSV = DATA_DIR / "fuzhou-12345" / "tickets.csv"
 # Most of hotspot.csv falls in 2019; the few 2017-2018 stragglers would make every

@@ -25,7 +25,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DATA = PROJECT_ROOT.parent / "shared" / "data" / "gov-messages"
+# ../shared/data from the project root; a git worktree sits one level deeper, so the
+# nearest ancestor that has shared/data wins.
+DATA = next(
+    (p / "shared" / "data" for p in PROJECT_ROOT.parents if (p / "shared" / "data").is_dir()),
+    PROJECT_ROOT.parent / "shared" / "data",
+) / "gov-messages"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qq_bench_intel"
 SCRATCH = Path(tempfile.gettempdir()) / "qq-bench-intel"
 

@@ -14,7 +14,12 @@ import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
+# ../shared/data from the project root; a git worktree sits one level deeper, so the
+# nearest ancestor that has shared/data wins.
+DATA_DIR = next(
+    (p / "shared" / "data" for p in PROJECT_ROOT.parents if (p / "shared" / "data").is_dir()),
+    PROJECT_ROOT.parent / "shared" / "data",
+)
 LABELED = DATA_DIR / "gov-messages" / "labeled.csv"
 SYNTHETIC_ROWS = 100_000
 
