@@ -27,6 +27,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
+from qinqing.analytics.ml.fast_linear import FastPipeline
 from qinqing.analytics.ml.text import join_title_text, normalize, tokenize
 
 MODEL_FORMAT = "qinqing.router"
@@ -56,6 +57,10 @@ class RouterModel:
     pipeline: Pipeline
     labels: list[str]
     metadata: dict[str, Any] = field(default_factory=dict)
+    fast: FastPipeline | None = field(init=False, default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.fast = FastPipeline.from_pipeline(self.pipeline)
 
     def predict(self, title: str | None, text: str | None) -> list[tuple[str, float]]:
         return self.predict_many([(title, text)])[0]
@@ -67,8 +72,12 @@ class RouterModel:
         docs = [_document(title, text, config) for title, text in items]
         if not docs:
             return []
-        probabilities = self.pipeline.predict_proba(docs)
-        classes = [str(label) for label in self.pipeline.classes_]
+        if self.fast is not None:
+            probabilities = self.fast.predict_proba(docs)
+            classes = list(self.fast.head.classes)
+        else:
+            probabilities = self.pipeline.predict_proba(docs)
+            classes = [str(label) for label in self.pipeline.classes_]
         return [_ranked(classes, row) for row in probabilities]
 
     def save(self, path: str | Path) -> Path:
