@@ -34,9 +34,9 @@ from qinqing.analytics.ml.hotspots import (  # noqa: E402
     HotSpot,
     HotSpotSettings,
     Message,
-    _title_place_matrix,
     find_hotspots,
     place_conflicts,
+    title_place_matrix,
 )
 from qinqing.analytics.ml.seasonal import (  # noqa: E402
     DatedItem,
@@ -126,7 +126,7 @@ def bench_hotspots(messages: list[Message]) -> None:
 def _mixes_places(spot: HotSpot, by_id: dict) -> bool:  # type: ignore[type-arg]
     """Two members whose titles name places with nothing in common."""
     members = [by_id[i] for i in spot.member_ids]
-    return bool(place_conflicts(_title_place_matrix(members)).any())
+    return bool(place_conflicts(title_place_matrix(members)).any())
 
 
 def bench_duplicates(messages: list[Message]) -> None:

@@ -96,7 +96,7 @@ def find_hotspots(
     if len(items) < settings.min_size:
         return []
     vectors = _vectorise(items)
-    places = _title_place_matrix(items)
+    places = title_place_matrix(items)
     labels = _cluster_vectors(vectors, settings.distance_threshold, places, settings)
     labels = merge_by_anchor([m.title for m in items], labels, places, settings)
     groups: dict[int, list[int]] = {}
@@ -118,7 +118,7 @@ def cluster_messages(messages: Sequence[Message], *, distance_threshold: float =
     if len(messages) < 2:
         return np.zeros(len(messages), dtype=int)
     settings = HotSpotSettings(distance_threshold=distance_threshold)
-    places = _title_place_matrix(messages)
+    places = title_place_matrix(messages)
     labels = _cluster_vectors(_vectorise(messages), distance_threshold, places, settings)
     return merge_by_anchor([m.title for m in messages], labels, places, settings)
 
@@ -300,7 +300,7 @@ def _day(value: date | datetime | None) -> date | None:
 
 
 # --- places and anchors -------------------------------------------------------------------
-def _title_place_matrix(messages: Sequence[Message]) -> csr_matrix:
+def title_place_matrix(messages: Sequence[Message]) -> csr_matrix:
     """A message x place-token incidence matrix from the places the titles name."""
     vocabulary: dict[str, int] = {}
     rows: list[int] = []
@@ -317,8 +317,10 @@ def _title_place_matrix(messages: Sequence[Message]) -> csr_matrix:
 def place_conflicts(places: csr_matrix) -> np.ndarray:
     """n x n booleans: both titles name places and they have no place in common."""
     named = np.diff(places.indptr) > 0
-    shared = (places @ places.T).toarray() > 0
-    return np.outer(named, named) & ~shared
+    conflicts = np.outer(named, named)
+    # kept sparse: a dense n x n product would double the memory of the linkage step
+    conflicts[(places @ places.T).nonzero()] = False
+    return conflicts
 
 
 def merge_by_anchor(
@@ -329,40 +331,18 @@ def merge_by_anchor(
 ) -> np.ndarray:
     """Join clusters whose titles share a rare phrase, unless they name different places.
 
-    Only clusters of two or more define anchors (in at least two of their titles); a lone message joins the cluster whose
-    anchor its title contains when exactly one does, so it can never bridge two topics.
+    Only clusters of two or more define anchors (in at least two of their titles); a lone
+    message joins the cluster whose anchor its title contains when exactly one does, so
+    it can never bridge two topics.
     """
     grams = [_title_grams(title, settings.anchor_ngram) for title in titles]
-    df = Counter(g for per_title in grams for g in per_title)
-    ceiling = max(settings.anchor_max_share * len(titles), 2 * settings.anchor_min_titles)
-    # Place names are rare phrases too, but many topics happen at one place: a phrase
-    # that is part of any place named in the titles never anchors.
-    in_places = {
-        g
-        for title in titles
-        for p in extract_places(title)
-        for g in _title_grams(p, settings.anchor_ngram)
-    }
-    rare = {
-        g
-        for g, n in df.items()
-        if settings.anchor_min_titles <= n <= ceiling and g not in in_places
-    }
     members: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
         members.setdefault(int(label), []).append(index)
-    owners: dict[str, list[int]] = {}
-    for label, rows in members.items():
-        if len(rows) < 2:
-            continue
-        counts = Counter(g for row in rows for g in grams[row] & rare)
-        for gram, n in counts.items():
-            if n >= max(2, settings.anchor_cover * len(rows)):
-                owners.setdefault(gram, []).append(label)
-    cluster_places = {
-        label: frozenset(places[rows].indices.tolist()) for label, rows in members.items()
-    }
-    joined = _UnionFind(cluster_places)
+    owners = _anchor_owners(members, grams, _rare_grams(titles, grams, settings), settings)
+    joined = _UnionFind(
+        {label: frozenset(places[rows].indices.tolist()) for label, rows in members.items()}
+    )
     for gram in sorted(owners):
         first, *others = owners[gram]
         for other in others:
@@ -373,6 +353,44 @@ def merge_by_anchor(
             if len(hosts) == 1:
                 joined.union(hosts.pop(), label)
     return np.array([joined.root(int(label)) for label in labels], dtype=int)
+
+
+def _rare_grams(
+    titles: Sequence[str], grams: list[set[str]], settings: HotSpotSettings
+) -> set[str]:
+    df = Counter(g for per_title in grams for g in per_title)
+    ceiling = max(settings.anchor_max_share * len(titles), 2 * settings.anchor_min_titles)
+    # Place names are rare phrases too, but many topics happen at one place: a phrase
+    # that is part of any place named in the titles never anchors.
+    in_places = {
+        g
+        for title in titles
+        for place in extract_places(title)
+        for g in _title_grams(place, settings.anchor_ngram)
+    }
+    return {
+        g
+        for g, n in df.items()
+        if settings.anchor_min_titles <= n <= ceiling and g not in in_places
+    }
+
+
+def _anchor_owners(
+    members: dict[int, list[int]],
+    grams: list[set[str]],
+    rare: set[str],
+    settings: HotSpotSettings,
+) -> dict[str, list[int]]:
+    """Anchor phrase -> the clusters (two or more messages) it covers."""
+    owners: dict[str, list[int]] = {}
+    for label, rows in members.items():
+        if len(rows) < 2:
+            continue
+        counts = Counter(g for row in rows for g in grams[row] & rare)
+        for gram, n in counts.items():
+            if n >= max(2, settings.anchor_cover * len(rows)):
+                owners.setdefault(gram, []).append(label)
+    return owners
 
 
 class _UnionFind:

@@ -12,9 +12,9 @@ import numpy as np
 from qinqing.analytics.ml.hotspots import (
     HotSpotSettings,
     Message,
-    _title_place_matrix,
     find_hotspots,
     merge_by_anchor,
+    title_place_matrix,
 )
 from qinqing.analytics.ml.text import place_tokens
 
@@ -102,7 +102,7 @@ def test_a_place_name_is_never_an_anchor():
     labels = np.array([0, 0, 1, 1])
     settings = HotSpotSettings(anchor_min_titles=2)
 
-    merged = merge_by_anchor(titles, labels, _title_place_matrix(messages), settings)
+    merged = merge_by_anchor(titles, labels, title_place_matrix(messages), settings)
 
     assert merged[0] == merged[1] and merged[2] == merged[3] and merged[0] != merged[2]
 
@@ -118,7 +118,7 @@ def test_a_rare_phrase_does_not_join_clusters_at_different_places():
     labels = np.array([0, 0, 1, 1])
     settings = HotSpotSettings(anchor_min_titles=2)
 
-    merged = merge_by_anchor(titles, labels, _title_place_matrix(messages), settings)
+    merged = merge_by_anchor(titles, labels, title_place_matrix(messages), settings)
 
     assert merged[0] != merged[2]
 
