@@ -30,6 +30,7 @@ from qinqing.catalog.models import (
 )
 from qinqing.catalog.vocab import INTENTS
 from qinqing.core.audit import record_audit
+from qinqing.core.material_store import OnFile
 from qinqing.core.models import AuditEvent
 from qinqing.enterprises.models import Enterprise
 
@@ -179,6 +180,23 @@ def materials_on_file(
         if current is None or (current.valid_to is not None and cert.valid_to is None):
             found[cert.kind] = cert
     return found
+
+
+def store_lookup(enterprise_id: int, kinds: list[str], today: dt.date) -> dict[str, OnFile]:
+    """The lookup catalog registers with core.material_store: other modules (policy
+    applications) find the enterprise's valid certificates without importing catalog."""
+    enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
+    return {
+        kind: OnFile(
+            kind=kind,
+            certificate_id=cert.pk,
+            name=cert.name,
+            number=cert.number,
+            issuer=cert.issuer,
+            valid_to=cert.valid_to,
+        )
+        for kind, cert in materials_on_file(enterprise, kinds, today).items()
+    }
 
 
 def certificates_visible_to(user: Any, enterprise: Enterprise) -> QuerySet[Certificate]:
