@@ -14,13 +14,9 @@ OVERSIGHT = (Role.SUPERVISOR, Role.LEADER)
 
 
 def _worklist_card(user: Any) -> dict[str, Any] | None:
-    from qinqing.catalog.selectors import worklist_for
+    from qinqing.catalog.worklist import worklist_counts
 
-    qs = worklist_for(user)
-    return {
-        "open": qs.count(),
-        "overdue": qs.filter(due_at__lt=timezone.now(), paused_at__isnull=True).count(),
-    }
+    return worklist_counts(user)
 
 
 def _mine_card(user: Any) -> dict[str, Any] | None:

@@ -294,6 +294,7 @@ OPEN_MATTER = (
     MatterStatus.REVIEWING,
     MatterStatus.CORRECTING,
 )
+OPEN_VALUES = [str(s.value) for s in OPEN_MATTER]  # plain strings, for index conditions
 FINAL_MATTER = (
     MatterStatus.APPROVED,
     MatterStatus.REFUSED,
@@ -362,6 +363,22 @@ class Matter(TimeStampedModel):  # 办件
             models.Index(fields=["department", "status", "due_at"], name="matter_dept_status"),
             models.Index(fields=["enterprise", "submitted_at"], name="matter_enterprise"),
             models.Index(fields=["item", "status"], name="matter_item_status"),
+            # the worklist's queues (worklist.py): open matters only, in due order
+            models.Index(
+                fields=["department", "due_at", "id"],
+                condition=models.Q(status__in=OPEN_VALUES),
+                name="matter_dept_queue",
+            ),
+            models.Index(
+                fields=["window", "due_at", "id"],
+                condition=models.Q(status__in=OPEN_VALUES, window__isnull=False),
+                name="matter_window_queue",
+            ),
+            models.Index(
+                fields=["due_at", "id"],
+                condition=models.Q(status__in=OPEN_VALUES),
+                name="matter_open_queue",
+            ),
         ]
 
     def __str__(self) -> str:

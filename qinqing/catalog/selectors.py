@@ -134,17 +134,6 @@ def _department_ids(user: Any) -> list[int]:
     )
 
 
-def worklist_for(user: Any) -> QuerySet[Matter]:
-    """Open matters of the user's departments, what is due first (unaccepted first)."""
-    from qinqing.catalog.models import OPEN_MATTER
-
-    qs = Matter.objects.filter(status__in=OPEN_MATTER)
-    if not is_admin(user):
-        ids = _department_ids(user)
-        qs = qs.filter(Q(department_id__in=ids) | Q(window_id__in=ids))
-    return qs.select_related("item", "department").order_by("due_at", "submitted_at", "id")
-
-
 def own_enterprise(user: Any) -> Enterprise | None:
     uscc = enterprise_uscc(user)
     return Enterprise.objects.filter(uscc=uscc).first() if uscc else None
@@ -227,12 +216,7 @@ def search_items(
     for term in wanted:
         condition |= Q(search_text__contains=f" {term} ")
     rows = qs.filter(condition).values_list("pk", "search_text", "name", "code")[:2000]
-    scored = sorted(
-        ((search.score(text, wanted), pk, name, code) for pk, text, name, code in rows),
-        key=lambda row: (-row[0], len(row[2]), row[3]),
-    )
-    best = scored[0][0] if scored else 0
-    ids = [pk for s, pk, _, _ in scored if 2 * s >= best][:limit]  # drop the weakly related
+    ids = search.rank(rows, wanted)[:limit]
     found = qs.in_bulk(ids)
     return [found[pk] for pk in ids]
 
