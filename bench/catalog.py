@@ -291,10 +291,28 @@ def words_eval() -> None:
     print(f"words_held_out_missed: {'、'.join(missed) or '-'}")
 
 
+def loaded(n_items: int, n_matters: int) -> list[int]:
+    """The bench departments' ids when the tables already hold this scale, else []."""
+    from qinqing.accounts.models import Organisation
+    from qinqing.catalog.models import Matter, ServiceItem
+
+    if (
+        ServiceItem.objects.count() != n_items + 1
+        or not Matter.objects.filter(pk=n_matters).exists()
+    ):
+        return []
+    codes = [f"BENCH-D{d:02d}" for d in range(30)] + ["BENCH-SMALL"]
+    found = dict(Organisation.objects.filter(code__in=codes).values_list("code", "pk"))
+    return [found[c] for c in codes] if len(found) == len(codes) else []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", choices=sorted(SCALES), default="small")
     parser.add_argument("--words", action="store_true", help="only the everyday-words eval")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the rows of an earlier run of this scale"
+    )
     args = parser.parse_args()
     n_items, n_matters = SCALES[args.scale]
     import django
@@ -310,7 +328,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    departments, _ = load(n_items, n_matters)
+    if args.reuse and loaded(n_items, n_matters):
+        departments = loaded(n_items, n_matters)
+    else:
+        departments, _ = load(n_items, n_matters)
     print(f"load_seconds: {time.perf_counter() - started:.1f} s")
     print(f"items: {n_items} items")
     print(f"matters: {n_matters} matters")

@@ -28,6 +28,19 @@ from qinqing.accounts.permissions import is_admin
 from qinqing.catalog.models import OPEN_MATTER, Matter
 
 PAGE = 50
+# what a worklist row shows (catalog/_matter_rows.html): no JSON columns, no full item
+LISTED = (
+    "number",
+    "item__name",
+    "applicant_name",
+    "channel",
+    "status",
+    "correction_count",
+    "missing_material",
+    "due_at",
+    "paused_at",
+    "decided_at",
+)
 CAP = 1000  # counts on the home card stop here ("1000+")
 
 # (undated first, then the due date, then the id): a matter's place in the queue
@@ -117,7 +130,7 @@ def worklist_page(user: Any, *, after: str = "", size: int = PAGE) -> WorklistPa
     keys = [key for _, key in zip(range(size + 1), merged, strict=False)]
     more = len(keys) > size
     keys = keys[:size]
-    found = Matter.objects.select_related("item", "department").in_bulk([k[2] for k in keys])
+    found = Matter.objects.select_related("item").only(*LISTED).in_bulk([k[2] for k in keys])
     return WorklistPage(
         [found[k[2]] for k in keys if k[2] in found],
         encode_cursor(keys[-1]) if more and keys else "",
