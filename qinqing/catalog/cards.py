@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.accounts.models import Role
+from qinqing.accounts.permissions import enterprise_uscc
 from qinqing.core.nav import register_home_card, register_nav
 from qinqing.core.panels import register_enterprise_panel
 
@@ -35,6 +36,7 @@ def _enterprise_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
         "matters": list(matters),
         "certificates": list(certificates),
         "today": timezone.localdate(),
+        "own": enterprise_uscc(user) == enterprise.uscc,
     }
 
 

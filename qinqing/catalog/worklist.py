@@ -16,7 +16,6 @@ import base64
 import binascii
 import datetime as dt
 import heapq
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +23,10 @@ from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.utils import timezone
 
-from qinqing.accounts.permissions import is_admin
+from qinqing.accounts.models import Organisation, OrgKind
+from qinqing.accounts.permissions import has_role, is_admin, scope_filter
 from qinqing.catalog.models import OPEN_MATTER, Matter
+from qinqing.catalog.selectors import DEPARTMENT_ROLES
 
 PAGE = 50
 # what a worklist row shows (catalog/_matter_rows.html): no JSON columns, no full item
@@ -81,37 +82,44 @@ def _open() -> QuerySet[Matter]:
 
 
 def sources_for(user: Any) -> list[QuerySet[Matter]]:
-    """Disjoint querysets whose union is the user's worklist."""
-    from qinqing.catalog.selectors import _department_ids
-
+    """Disjoint querysets whose union is the user's worklist: the matters of each
+    department in the user's scope, and those registered at each of its windows for a
+    department outside it."""
     if is_admin(user):
         return [_open()]
-    ids = _department_ids(user)
-    return [_open().filter(department_id=pk) for pk in ids] + [
-        _open().filter(window_id=pk).exclude(department_id__in=ids) for pk in ids
+    if not has_role(user, *DEPARTMENT_ROLES):
+        return []
+    orgs = list(
+        Organisation.objects.filter(scope_filter(user, *DEPARTMENT_ROLES, field="")).values_list(
+            "pk", "kind"
+        )
+    )
+    departments = [pk for pk, kind in orgs if kind != OrgKind.WINDOW]
+    windows = [pk for pk, kind in orgs if kind == OrgKind.WINDOW]
+    return [_open().filter(department_id=pk) for pk in departments] + [
+        _open().filter(window_id=pk).exclude(department_id__in=departments) for pk in windows
     ]
 
 
-def _keys_after(source: QuerySet[Matter], after: Key | None, n: int) -> list[Key]:
-    """The next `n` keys of one source after `after`, in queue order (at most 2 queries)."""
-    rows: list[Key] = []
+def _rows_after(source: QuerySet[Matter], after: Key | None, n: int) -> list[tuple[Key, Matter]]:
+    """The next `n` matters of one source after `after`, in queue order (at most two
+    index range scans, each returning the rows a worklist shows)."""
+    listed = source.select_related("item").only(*LISTED)
+    rows: list[tuple[Key, Matter]] = []
     if after is None or after[0] == 0:
-        undated = source.filter(due_at__isnull=True)
+        undated = listed.filter(due_at__isnull=True)
         if after is not None:
             undated = undated.filter(pk__gt=after[2])
-        rows = [key_of(None, pk) for pk in undated.order_by("pk").values_list("pk", flat=True)[:n]]
+        rows = [(key_of(None, m.pk), m) for m in undated.order_by("pk")[:n]]
         after = None
     if len(rows) < n:
-        dated = source.filter(due_at__isnull=False)
+        dated = listed.filter(due_at__isnull=False)
         if after is not None:
             dated = dated.filter(
                 TupleGreaterThan(Tuple(F("due_at"), F("pk")), (after[1], after[2]))
             )
         rows += [
-            key_of(due, pk)
-            for due, pk in dated.order_by("due_at", "pk").values_list("due_at", "pk")[
-                : n - len(rows)
-            ]
+            (key_of(m.due_at, m.pk), m) for m in dated.order_by("due_at", "pk")[: n - len(rows)]
         ]
     return rows
 
@@ -124,17 +132,13 @@ class WorklistPage:
 
 def worklist_page(user: Any, *, after: str = "", size: int = PAGE) -> WorklistPage:
     start = decode_cursor(after)
-    merged: Iterator[Key] = heapq.merge(
-        *(_keys_after(s, start, size + 1) for s in sources_for(user))
+    merged = heapq.merge(
+        *(_rows_after(s, start, size + 1) for s in sources_for(user)), key=lambda row: row[0]
     )
-    keys = [key for _, key in zip(range(size + 1), merged, strict=False)]
-    more = len(keys) > size
-    keys = keys[:size]
-    found = Matter.objects.select_related("item").only(*LISTED).in_bulk([k[2] for k in keys])
-    return WorklistPage(
-        [found[k[2]] for k in keys if k[2] in found],
-        encode_cursor(keys[-1]) if more and keys else "",
-    )
+    rows = [row for _, row in zip(range(size + 1), merged, strict=False)]
+    more = len(rows) > size
+    rows = rows[:size]
+    return WorklistPage([m for _, m in rows], encode_cursor(rows[-1][0]) if more and rows else "")
 
 
 def capped_count(querysets: list[QuerySet[Matter]], cap: int = CAP) -> int:
