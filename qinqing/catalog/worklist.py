@@ -110,7 +110,9 @@ def _rows_after(source: QuerySet[Matter], after: Key | None, n: int) -> list[tup
         undated = listed.filter(due_at__isnull=True)
         if after is not None:
             undated = undated.filter(pk__gt=after[2])
-        rows = [(key_of(None, m.pk), m) for m in undated.order_by("pk")[:n]]
+        # due_at is NULL throughout; ordering by it too lets PostgreSQL read the queue
+        # index in order (it does not treat IS NULL as fixing the column for ordering)
+        rows = [(key_of(None, m.pk), m) for m in undated.order_by("due_at", "pk")[:n]]
         after = None
     if len(rows) < n:
         dated = listed.filter(due_at__isnull=False)
