@@ -285,6 +285,9 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actions = (
             [a for a in actions if a in ("resubmit", "withdraw", "supply_missing")] if own else []
         )
+    elif not own and matter.registered_by_id != request.user.pk:
+        # the department does not withdraw or resubmit an applicant's own application
+        actions = [a for a in actions if a not in services.APPLICANT_ACTIONS]
     timeline = [(e, events.label(e.kind)) for e in matter.events.select_related("actor")]
     return render(
         request,
