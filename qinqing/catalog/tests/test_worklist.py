@@ -114,3 +114,13 @@ def test_the_page_links_to_the_next_page_and_reads_a_bounded_number_of_queries(
     assert "?after=" not in text  # one page holds all six
     second = client.get(reverse("catalog:worklist"), {"after": "not-a-cursor"})
     assert second.status_code == 200
+
+
+def test_the_department_is_not_offered_the_applicants_withdraw(
+    client, queue, handler, enterprise_user_a
+):
+    url = reverse("catalog:matter", args=[queue[0].pk])
+    client.force_login(handler)
+    assert "撤回申请" not in client.get(url).content.decode()
+    client.force_login(enterprise_user_a)
+    assert "撤回申请" in client.get(url).content.decode()
