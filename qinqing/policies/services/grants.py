@@ -28,6 +28,7 @@ from qinqing.policies.models import (
     ItemMode,
     MatchResult,
     Outcome,
+    PolicyEvent,
     PolicyItem,
     PublishStatus,
 )
@@ -243,8 +244,13 @@ def cancel_grant_batch(batch: GrantBatch, *, actor: Any) -> GrantBatch:
 def mark_disbursement_paid(
     disbursement: Disbursement, *, actor: Any, paid_on: dt.date
 ) -> Disbursement:
-    """Record the payment; paying an already paid disbursement again changes nothing."""
+    """Record the payment; paying an already paid disbursement again changes nothing.
+    The officer who approved the payout (the application or the grant list) may not
+    confirm it (四眼原则)."""
     ensure_manager(None, actor, "policies:mark_disbursement_paid")
+    # checked before the transaction so that the denial's audit row is not rolled back;
+    # who approved a payout never changes (an append-only event names them)
+    _ensure_second_person(disbursement, actor=actor)
     with transaction.atomic():
         disbursement = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
         if disbursement.status == Disbursement.Status.PAID:
@@ -262,3 +268,31 @@ def mark_disbursement_paid(
             )
             _move(application, actor=actor, action="pay", fields={"paid_at": timezone.now()})
     return disbursement
+
+
+def payout_approver_id(disbursement: Disbursement) -> int | None:
+    """Who approved the payout: the actor of the event that created the disbursement
+    (approving an application or a grant list creates it)."""
+    return (
+        PolicyEvent.objects.filter(disbursement=disbursement, kind="disbursement_created")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+
+
+def _ensure_second_person(disbursement: Disbursement, *, actor: Any) -> None:
+    if payout_approver_id(disbursement) != getattr(actor, "pk", None):
+        return
+    # 四眼原则: the payment is confirmed by someone other than the one who approved it
+    record_audit(
+        AuditEvent.Kind.DENIED,
+        user=actor,
+        action="policies:confirm_own_payout",
+        disbursement=disbursement.pk,
+    )
+    raise ValidationError(
+        _(
+            "You approved this payout, so another policy officer must confirm the payment "
+            "(four-eyes principle)."
+        )
+    )
