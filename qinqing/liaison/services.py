@@ -255,10 +255,14 @@ def record_visit(
 
 # --- 困难问题 → 诉求 --------------------------------------------------------------------
 def may_register_appeals(actor: Any, enterprise: Enterprise) -> bool:
+    """An intake operator or supervisor of the enterprise's area, or the enterprise's own
+    liaison cadre (whom appeals accepts as an intake delegate on the 包联 channel)."""
     if getattr(actor, "is_superuser", False):
         return True
     division = enterprise.division
-    return division is not None and org_in_scope(actor, division, *INTAKE_ROLES)
+    if division is not None and org_in_scope(actor, division, *INTAKE_ROLES):
+        return True
+    return selectors.is_liaison_cadre_of(actor, enterprise)
 
 
 def raise_difficulty(
@@ -273,8 +277,9 @@ def raise_difficulty(
     activity: Activity | None = None,
 ) -> Difficulty:
     """Record a difficulty found at the enterprise. When the actor may register appeals
-    (an intake operator or supervisor) it becomes an appeal at once; otherwise the
-    intake operators of the enterprise's area are told to register it."""
+    (an intake operator or supervisor, or the enterprise's own liaison cadre on a visit
+    or stay) it becomes an appeal at once through the appeals intake service; otherwise
+    the intake operators of the enterprise's area are told to register it."""
     if activity is not None:
         require(selectors.is_officer(actor), actor, "activity_difficulty")
     elif stay is not None:
