@@ -33,7 +33,7 @@ def append_only_models() -> list[type[models.Model]]:
 
 def _set_null_columns(model: type[models.Model]) -> list[str]:
     return [
-        f.column
+        str(f.column)
         for f in model._meta.concrete_fields
         if f.is_relation and getattr(f.remote_field, "on_delete", None) is models.SET_NULL
     ]
