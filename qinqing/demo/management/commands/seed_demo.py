@@ -2,12 +2,10 @@
 real services at their own moments (qinqing/demo/clock.py). Safe to run again:
 everything is looked up by its code, username or idempotency key first."""
 
-import functools
 import time
 from argparse import ArgumentParser
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -20,7 +18,7 @@ from qinqing.demo.clock import DemoClock
 from qinqing.demo.liaison import seed_liaison
 from qinqing.enterprises.models import Enterprise
 
-DEMO_PASSWORD = "Demo@2026qq"  # noqa: S105 (printed for the demo; documented in the README)
+DEMO_PASSWORD = d.DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -178,13 +176,6 @@ def _user(
     user.is_staff = is_staff
     user.is_superuser = is_superuser
     if created:
-        user.password = _demo_password_hash()
+        user.password = d.demo_password_hash()
     user.save()
     return user
-
-
-@functools.cache
-def _demo_password_hash() -> str:
-    """Hashed once for every demo account: key stretching is meant to be slow, and the
-    demo creates some thirty accounts with the same published password."""
-    return make_password(DEMO_PASSWORD)
