@@ -89,11 +89,17 @@ def test_concurrent_intake_gets_distinct_numbers_and_idempotent_keys(
     }
     results = run_together(
         *[
-            lambda i=i: services.register_appeal(actor=colleague, **kwargs)[0].number
+            lambda i=i: (
+                services.register_appeal(services.IntakeInput(**kwargs), actor=colleague)[0].number
+            )
             for i in range(4)
         ],
         *[
-            lambda: services.register_appeal(actor=intake, idempotency_key="same", **kwargs)[0].pk
+            lambda: (
+                services.register_appeal(
+                    services.IntakeInput(idempotency_key="same", **kwargs), actor=intake
+                )[0].pk
+            )
             for _ in range(2)
         ],
     )
