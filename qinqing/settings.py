@@ -109,7 +109,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "qinqing.core.cache.ReusingRedisCache", "LOCATION": REDIS_URL}
     }
     HUEY = RedisHuey("qinqing", url=REDIS_URL, immediate=False)
 else:

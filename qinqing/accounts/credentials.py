@@ -41,12 +41,13 @@ def _version_key(kind: str, subject: Any) -> str:
     return f"{_PREFIX}:ver:{kind}:{subject}"
 
 
-def cached(kind: str, subject: Any, load: Callable[[], T]) -> T:
-    """The cached value of (kind, subject), or `load()` stored under the subject's
-    current version. One cache round trip when the entry is fresh."""
+def cached(kind: str, subject: Any, load: Callable[[], T], *, part: str = "") -> T:
+    """The cached value of (kind, subject) (or of one `part` of it), or `load()` stored
+    under the subject's current version. One cache round trip when the entry is fresh."""
     if not enabled():
         return load()
-    entry_key, version_key = _entry_key(kind, subject), _version_key(kind, subject)
+    entry_key = _entry_key(kind, f"{subject}:{part}" if part else subject)
+    version_key = _version_key(kind, subject)
     found = cache.get_many([entry_key, version_key])
     version = found.get(version_key)
     if version is None:
@@ -72,16 +73,22 @@ def refresh(kind: str, subject: Any, value: Any) -> None:
         cache.set(entry_key, (entry[0], value), timeout=_seconds())
 
 
-def credentials_changed(*, user_ids: Iterable[int] = (), token_hashes: Iterable[str] = ()) -> None:
+def credentials_changed(
+    *,
+    user_ids: Iterable[int] = (),
+    token_hashes: Iterable[str] = (),
+    organisations: bool = False,
+) -> None:
     """The accounts hook: what the users and tokens named may do has changed (a role
     granted or revoked, a token revoked, a user changed or deactivated, an organisation
     moved or closed). Their cached entries are stale once the transaction commits.
     The users' tokens are marked stale too (their entries carry the user); pass the
-    hashes of tokens about to be deleted, as they cannot be found after the commit."""
+    hashes of tokens about to be deleted, as they cannot be found after the commit.
+    `organisations`: the tree itself changed (what is cached under kind "organisations")."""
     if not enabled():
         return
     user_ids, token_hashes = list(user_ids), list(token_hashes)
-    if not (user_ids or token_hashes):
+    if not (user_ids or token_hashes or organisations):
         return
 
     def bump() -> None:
@@ -94,6 +101,8 @@ def credentials_changed(*, user_ids: Iterable[int] = (), token_hashes: Iterable[
             )
         versions = {_version_key("user", pk): secrets.token_hex(8) for pk in user_ids}
         versions.update({_version_key("token", h): secrets.token_hex(8) for h in hashes})
+        if organisations:
+            versions[_version_key("organisations", "tree")] = secrets.token_hex(8)
         cache.set_many(versions, timeout=None)
 
     transaction.on_commit(bump)

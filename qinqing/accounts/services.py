@@ -1,6 +1,6 @@
 """Writes for people, organisations and API tokens."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -112,13 +112,18 @@ def user_changed(user: User) -> None:
 
 
 def organisations_changed(organisations: Iterable[Organisation]) -> None:
-    """Call after changing organisations (closed, reopened, moved in the tree): the
-    people with a role at or under them act for a different scope now."""
+    """Call after changing organisations (closed, reopened, moved in the tree, deleted):
+    the people with a role at or under them act for a different scope now, and what
+    is cached about the tree (`cached_organisation`) is read again."""
     paths = [org.path for org in organisations if org.path]
-    if not paths:
-        return
-    condition = Q()
+    condition = Q(pk__in=[])
     for path in paths:
         condition |= Q(organisation__path__startswith=path)
     users = Membership.objects.filter(condition).values_list("user_id", flat=True).distinct()
-    credentials.credentials_changed(user_ids=list(users))
+    credentials.credentials_changed(user_ids=list(users), organisations=True)
+
+
+def cached_organisation(name: str, load: Callable[[], Organisation]) -> Organisation:
+    """An organisation found by `load` (e.g. the root division), read once and cached
+    until organisations change."""
+    return credentials.cached("organisations", "tree", load, part=name)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from qinqing.accounts.models import Organisation, OrgKind, User
 from qinqing.accounts.permissions import deny
 from qinqing.accounts.permissions import users_with_role as _users_with_role
+from qinqing.accounts.services import cached_organisation
 from qinqing.appeals.models import (
     Appeal,
     NumberCounter,
@@ -80,6 +81,12 @@ def _notify(users: Iterable[User], appeal: Appeal, kind: str, title: str, **kw: 
 
 
 def _default_division() -> Organisation:
+    """The root division (an appeal without enterprise or division belongs to it); read
+    once and cached until organisations change."""
+    return cached_organisation("default-division", _root_division)
+
+
+def _root_division() -> Organisation:
     division = Organisation.objects.filter(kind=OrgKind.DIVISION, depth=0).order_by("id").first()
     if division is None:
         raise ValidationError({"division": "系统尚未设置行政区划，无法受理。"})

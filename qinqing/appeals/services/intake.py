@@ -49,11 +49,9 @@ def register_appeal(
         data = IntakeInput(**fields)
     elif fields:
         raise TypeError("register_appeal takes an IntakeInput or its fields, not both")
+    # A repeated key is caught by the unique index when the appeal is inserted (then the
+    # first appeal is read); a new appeal, the usual case, costs no look-up first.
     key = idempotency_key_for(actor, data.idempotency_key)
-    if key:
-        existing = Appeal.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return existing, False
     enterprise, channel = data.enterprise, data.channel
     own_uscc = enterprise_uscc(actor)
     staff = has_role(actor, Role.INTAKE_OPERATOR, Role.SUPERVISOR, Role.ADMIN) or getattr(
