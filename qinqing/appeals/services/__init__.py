@@ -8,7 +8,6 @@ from qinqing.appeals.services.common import (
     CLOCK_ZH,
     MAX_ATTACHMENT_BYTES,
     MAX_ATTACHMENTS,
-    next_number,
 )
 from qinqing.appeals.services.intake import (
     add_attachments,
@@ -40,6 +39,7 @@ from qinqing.appeals.services.loop import (
     suspend_appeal,
     withdraw_appeal,
 )
+from qinqing.appeals.services.numbers import next_number
 from qinqing.appeals.services.oversight import (
     SWEEP_BATCH,
     consult_appeal,

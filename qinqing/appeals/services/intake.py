@@ -20,9 +20,9 @@ from qinqing.appeals.services.common import (
     _lock,
     _require,
     _search_text,
-    next_number,
 )
 from qinqing.appeals.services.intake_input import IntakeInput, check_files
+from qinqing.appeals.services.numbers import next_number
 from qinqing.appeals.transitions import check
 from qinqing.enterprises.models import Enterprise
 
@@ -72,8 +72,8 @@ def register_appeal(
             actor,
             "register",
         )
-    # The number is taken before the transaction (one atomic counter update), so
-    # concurrent intakes do not wait for each other's commits.
+    # The number is taken before the transaction and without a lock held (see
+    # services/numbers.py), so concurrent intakes do not wait for each other's commits.
     number = next_number(division, timezone.now())
     try:
         with transaction.atomic():
