@@ -4,7 +4,10 @@ Run from the project root: `python bench/appeals.py` (DATABASE_URL defaults to
 postgres://postgres@127.0.0.1:5432/qinqing_bench_appeals; the database is dropped, created
 and migrated here unless BENCH_KEEP=1 finds it already loaded). `--appeals N` (or
 BENCH_APPEALS, default 1,000,000) sets the scale, `--intake R` the number of intake
-requests, `--only intake` skips the pages, metrics and sweep.
+requests, `--only intake` skips the pages, metrics and sweep, `--profile R` first runs R
+intakes in-process (Django's test client): SQL statements per request, wall and CPU
+time per request, and a cProfile of where the time goes. The parts live in
+bench/_appeals_load.py (loading), bench/_appeals_intake.py (reference, intake, profile).
 
 What it loads: one district with 10 streets and 30 departments (a handler each), a
 supervisor and a leader; 20,000 enterprises; BENCH_APPEALS appeals spread over the last
