@@ -323,7 +323,7 @@ def register_difficulty(difficulty: Difficulty, *, actor: User) -> Difficulty:
     """Register the difficulty as an appeal through the appeals intake service (channel
     包联, the cadre as the contact, the enterprise linked). Safe to call twice."""
     from qinqing.appeals.models import Channel
-    from qinqing.appeals.services import register_appeal
+    from qinqing.appeals.services import IntakeInput, register_appeal
 
     require(may_register_appeals(actor, difficulty.enterprise), actor, "register_difficulty")
     with transaction.atomic():
@@ -348,14 +348,16 @@ def register_difficulty(difficulty: Difficulty, *, actor: User) -> Difficulty:
                 }
             )
         appeal, _ = register_appeal(
+            IntakeInput(
+                channel=Channel.LIAISON,
+                title=difficulty.title,
+                description=f"{difficulty.description}\n\n（{where}由{cadre.display_name}反映）",
+                requester_name=name[:50],
+                requester_phone=phone,
+                enterprise=enterprise,
+                idempotency_key=f"liaison-difficulty:{difficulty.pk}",
+            ),
             actor=actor,
-            channel=Channel.LIAISON,
-            title=difficulty.title,
-            description=f"{difficulty.description}\n\n（{where}由{cadre.display_name}反映）",
-            requester_name=name[:50],
-            requester_phone=phone,
-            enterprise=enterprise,
-            idempotency_key=f"liaison-difficulty:{difficulty.pk}",
         )
         difficulty.appeal = appeal
         difficulty.save(update_fields=["appeal", "updated_at"])
