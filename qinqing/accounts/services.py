@@ -94,8 +94,11 @@ def user_for_token(raw: str) -> User | None:
 
 
 def _token_entry(key_hash: str) -> tuple[int, Any, User, list[tuple[str, int, str]]] | None:
+    # The password hash is left out: the entry may sit in Redis, and a deferred field is
+    # read from the database on use and left alone by save().
     token = (
         ApiToken.objects.select_related("user")
+        .defer("user__password")
         .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
         .first()
     )

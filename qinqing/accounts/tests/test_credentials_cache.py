@@ -2,6 +2,7 @@
 accounts services or the admin takes effect at the next request."""
 
 import json
+import pickle
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -194,3 +195,16 @@ def test_an_entry_read_while_a_change_commits_is_already_stale(
     assert credentials.cached("user", intake.pk, load_racing_a_change) == "old"
     assert credentials.cached("user", intake.pk, lambda: "new") == "new"
     assert credentials.cached("user", intake.pk, lambda: "newer") == "new"
+
+
+@pytest.mark.django_db
+def test_the_cached_token_entry_carries_no_password_hash() -> None:
+    from qinqing.accounts.services import _token_entry, hash_token
+
+    user = User.objects.create_user("hashless", password="An0ther-Secret!")
+    _, raw = create_api_token(user, name="probe", actor=user)
+    entry = _token_entry(hash_token(raw))
+    assert entry is not None
+    cached_user = entry[2]
+    assert "password" in cached_user.get_deferred_fields()
+    assert b"pbkdf2" not in pickle.dumps(entry)
