@@ -119,6 +119,7 @@ def list_indicators(request: HttpRequest, year: int | None = None) -> list[dict[
                 distinct=True,
             ),
         )
+        .order_by("number", "pk")
     )
     return [
         {

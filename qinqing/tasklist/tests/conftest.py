@@ -57,7 +57,18 @@ def task(indicator: Indicator, supervisor: User, district: District, today: dt.d
 
 
 @pytest.fixture
-def other_task(indicator: Indicator, supervisor: User, district: District, today: dt.date) -> Task:
-    """Led by the other department; dept is not responsible."""
+def other_indicator(district: District, supervisor: User, today: dt.date) -> Indicator:
+    return services.create_indicator(
+        actor=supervisor, year=today.year, name="市场监管", lead_department=district.other_dept
+    )
+
+
+@pytest.fixture
+def other_task(
+    other_indicator: Indicator, supervisor: User, district: District, today: dt.date
+) -> Task:
+    """Under the other department's indicator, led by it; dept has no part in it."""
     due = min(today + dt.timedelta(days=20), today.replace(month=12, day=31))
-    return make_task(indicator, supervisor, district, due, title="其他单位的任务", lead_unit=district.other_dept)
+    return make_task(
+        other_indicator, supervisor, district, due, title="其他单位的任务", lead_unit=district.other_dept
+    )
