@@ -38,7 +38,7 @@ class ReportForm(forms.Form):
         label=_("Progress this period"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
     )
     achieved_value = forms.CharField(label=_("Achieved so far"), required=False, max_length=30)
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Evidence (PDF, JPG, PNG, Word, Excel; up to 6 files of 10 MB)"), required=False
     )
     complete = forms.BooleanField(label=_("The task is complete"), required=False)

@@ -12,7 +12,7 @@ from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from qinqing.accounts.models import Organisation, User
+from qinqing.accounts.models import Organisation
 from qinqing.lib.excel import safe_cell
 from qinqing.tasklist import selectors
 from qinqing.tasklist.models import Indicator, ReportCycle, Task
@@ -230,7 +230,7 @@ def read_sheet(data: bytes) -> list[tuple[Any, ...]]:
         raise ValidationError({"file": "文件不是有效的 Excel（.xlsx）文件。"}) from None
 
 
-def import_tasks(data: bytes, *, actor: User, year: int) -> list[Task]:
+def import_tasks(data: bytes, *, actor: Any, year: int) -> list[Task]:
     """All rows or none. Raises ValidationError({"file": [row messages]})."""
     require(selectors.manages(actor), actor, "import")
     rows, errors = parse_rows(read_sheet(data), year=year)

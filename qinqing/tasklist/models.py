@@ -61,7 +61,7 @@ class Task(TimeStampedModel):  # 营商环境任务
     lead_unit = models.ForeignKey(
         ORG, on_delete=models.PROTECT, related_name="+", verbose_name=_("lead unit")
     )
-    units = models.ManyToManyField(
+    units = models.ManyToManyField(  # type: ignore[var-annotated]
         ORG, blank=True, related_name="+", verbose_name=_("other responsible units")
     )
     due_on = models.DateField(_("deadline"))
@@ -95,7 +95,7 @@ class Task(TimeStampedModel):  # 营商环境任务
         """Achieved ÷ target, capped at 1 (None before the first figure)."""
         if self.achieved_value is None or not self.target_value:
             return None
-        return float(min(self.achieved_value / self.target_value, 1))
+        return min(float(self.achieved_value / self.target_value), 1.0)
 
     @property
     def completed_on_time(self) -> bool:

@@ -41,7 +41,7 @@ class TaskLine:
     def progress(self) -> float | None:
         if self.achieved is None or not self.task.target_value:
             return None
-        return float(min(self.achieved / self.task.target_value, 1))
+        return min(float(self.achieved / self.task.target_value), 1.0)
 
 
 @dataclass
@@ -95,7 +95,8 @@ def build(user: Any, year: int, month: int) -> list[IndicatorBlock]:
         .order_by("created_at", "pk")
         .values_list("task_id", "achieved_value")
     ):
-        achieved[task_id] = value
+        if value is not None:
+            achieved[task_id] = value
     month_reports: dict[int, list[str]] = defaultdict(list)
     for report in Report.objects.filter(
         task_id__in=ids, created_at__gte=start, created_at__lt=end

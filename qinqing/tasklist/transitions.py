@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 
 from qinqing.tasklist.models import FindingStatus, TaskStatus
 
-TASK_STATUS_ZH = {
+TASK_STATUS_ZH: dict[str, str] = {
     TaskStatus.ACTIVE: "推进中",
     TaskStatus.DONE: "已完成",
     TaskStatus.CANCELLED: "已撤销",
 }
-FINDING_STATUS_ZH = {
+FINDING_STATUS_ZH: dict[str, str] = {
     FindingStatus.OPEN: "待整改",
     FindingStatus.SUBMITTED: "已报整改",
     FindingStatus.ACCEPTED: "整改通过",

@@ -367,7 +367,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def evidence(request: HttpRequest, token: str) -> HttpResponse:
+def evidence(request: HttpRequest, token: str) -> FileResponse:
     use_required(request)
     item = selectors.access_evidence(request.user, token)
     try:

@@ -4,13 +4,14 @@ inspector accepts or returns it (a returned case is submitted again on the same 
 
 import datetime as dt
 import secrets
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from qinqing.accounts.models import Organisation, User
+from qinqing.accounts.models import Organisation
 from qinqing.core.notify import notify
 from qinqing.tasklist import events, selectors
 from qinqing.tasklist.models import (
@@ -35,7 +36,7 @@ def finding_url(finding: Finding) -> str:
 
 def record_finding(
     *,
-    actor: User,
+    actor: Any,
     source: str,
     organisation: Organisation,
     title: str,
@@ -85,7 +86,7 @@ def _locked(finding: Finding) -> Finding:
     return Finding.objects.select_for_update().select_related("organisation").get(pk=finding.pk)
 
 
-def submit_rectification(finding: Finding, *, actor: User, text: str) -> Submission:
+def submit_rectification(finding: Finding, *, actor: Any, text: str) -> Submission:
     """The unit says what it changed; the inspector is told."""
     require(selectors.is_finding_unit(actor, finding), actor, "rectify", finding=finding.pk)
     text = clean_text(text, "text", "整改情况", max_length=5000)
@@ -106,7 +107,7 @@ def submit_rectification(finding: Finding, *, actor: User, text: str) -> Submiss
     return submission
 
 
-def review_rectification(finding: Finding, *, actor: User, accept: bool, note: str = "") -> Finding:
+def review_rectification(finding: Finding, *, actor: Any, accept: bool, note: str = "") -> Finding:
     """The inspector (or the office) accepts the rectification or returns it."""
     require(selectors.manages(actor), actor, "rectify_review", finding=finding.pk)
     note = clean_text(note, "note", "退回理由", max_length=2000, required=not accept)

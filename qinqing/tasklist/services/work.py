@@ -14,7 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from qinqing.accounts.models import Organisation, User
+from qinqing.accounts.models import Organisation
 from qinqing.core.notify import notify
 from qinqing.tasklist import events, selectors
 from qinqing.tasklist.models import (
@@ -86,7 +86,7 @@ def end_of(day: dt.date) -> dt.datetime:
 
 # --- indicators ----------------------------------------------------------------------
 def create_indicator(
-    *, actor: User, year: int, name: str, lead_department: Organisation, number: int | None = None
+    *, actor: Any, year: int, name: str, lead_department: Organisation, number: int | None = None
 ) -> Indicator:
     require(selectors.manages(actor), actor, "indicator_create")
     name = clean_text(name, "name", "指标名称", max_length=60)
@@ -121,7 +121,7 @@ def _clean_plan(plan: Iterable[PlanLine]) -> list[PlanLine]:
 def create_task(
     indicator: Indicator,
     *,
-    actor: User,
+    actor: Any,
     title: str,
     lead_unit: Organisation,
     due_on: dt.date,
@@ -140,6 +140,7 @@ def create_task(
         description, "description", "任务说明", max_length=5000, required=False
     )
     target = clean_number(target_value, "target_value", "目标值")
+    assert target is not None  # required
     target_unit = clean_text(target_unit, "target_unit", "计量单位", max_length=20)
     target_text = clean_text(target_text, "target_text", "目标说明", max_length=200, required=False)
     if cycle not in ReportCycle.values:
@@ -180,7 +181,7 @@ def create_task(
     return task
 
 
-def cancel_task(task: Task, *, actor: User, note: str) -> Task:
+def cancel_task(task: Task, *, actor: Any, note: str) -> Task:
     require(selectors.manages(actor), actor, "task_cancel", task=task.pk)
     note = clean_text(note, "note", "撤销理由", max_length=500)
     with transaction.atomic():
@@ -223,7 +224,7 @@ def period_start(cycle: str, day: dt.date) -> dt.date:
 def report_progress(
     task: Task,
     *,
-    actor: User,
+    actor: Any,
     text: str,
     achieved_value: Any = None,
     files: Sequence[UploadedFile] = (),
@@ -281,7 +282,7 @@ def report_progress(
 # --- 月讲评 ----------------------------------------------------------------------------
 def add_comment(
     *,
-    actor: User,
+    actor: Any,
     text: str,
     year: int,
     month: int,

@@ -70,5 +70,10 @@ def other_task(
     """Under the other department's indicator, led by it; dept has no part in it."""
     due = min(today + dt.timedelta(days=20), today.replace(month=12, day=31))
     return make_task(
-        other_indicator, supervisor, district, due, title="其他单位的任务", lead_unit=district.other_dept
+        other_indicator,
+        supervisor,
+        district,
+        due,
+        title="其他单位的任务",
+        lead_unit=district.other_dept,
     )

@@ -21,7 +21,9 @@ def test_indicators_and_tasks_are_scoped(client_for, handler, supervisor, task, 
     assert client_for(handler).get(f"/api/v1/tasklist/tasks/{other_task.pk}").status_code == 404
 
 
-def test_office_creates_a_task_and_department_cannot(client_for, supervisor, handler, indicator, district, today):
+def test_office_creates_a_task_and_department_cannot(
+    client_for, supervisor, handler, indicator, district, today
+):
     payload = {
         "indicator_id": indicator.pk, "title": "线上开办率", "lead_unit_id": district.dept.pk,
         "unit_ids": [district.other_dept.pk], "due_on": today.isoformat(), "target_value": "95",
@@ -31,7 +33,9 @@ def test_office_creates_a_task_and_department_cannot(client_for, supervisor, han
     assert response.status_code == 201, response.content
     assert response.json()["unit_ids"] == [district.other_dept.pk]
     assert post_json(client_for(handler), "/api/v1/tasklist/tasks", payload).status_code == 403
-    bad = post_json(client_for(supervisor), "/api/v1/tasklist/tasks", {**payload, "target_value": "NaN"})
+    bad = post_json(
+        client_for(supervisor), "/api/v1/tasklist/tasks", {**payload, "target_value": "NaN"}
+    )
     assert bad.status_code == 422
     assert "目标值" in bad.json()["errors"][0]["message"]
 
@@ -50,7 +54,8 @@ def test_reports_with_evidence_complete_a_task(client_for, handler, task):
 
 def test_report_without_evidence_cannot_complete(client_for, handler, task):
     response = client_for(handler).post(
-        f"/api/v1/tasklist/tasks/{task.pk}/reports", {"text": "完成", "complete": "true", "achieved_value": "1"}
+        f"/api/v1/tasklist/tasks/{task.pk}/reports",
+        {"text": "完成", "complete": "true", "achieved_value": "1"},
     )
     assert response.status_code == 422
 
@@ -64,9 +69,16 @@ def test_findings_round_trip(client_for, supervisor, handler, other_handler, dis
     assert created.status_code == 201
     fid = created.json()["id"]
     assert client_for(other_handler).get("/api/v1/tasklist/findings").json() == []
-    submitted = post_json(client_for(handler), f"/api/v1/tasklist/findings/{fid}/rectifications", {"text": "已公示"})
+    submitted = post_json(
+        client_for(handler), f"/api/v1/tasklist/findings/{fid}/rectifications", {"text": "已公示"}
+    )
     assert submitted.json()["status"] == "submitted"
-    assert post_json(client_for(handler), f"/api/v1/tasklist/findings/{fid}/review", {"accept": True}).status_code == 403
+    assert (
+        post_json(
+            client_for(handler), f"/api/v1/tasklist/findings/{fid}/review", {"accept": True}
+        ).status_code
+        == 403
+    )
     accepted = post_json(office, f"/api/v1/tasklist/findings/{fid}/review", {"accept": True})
     assert accepted.json()["rectified_on_time"] is True
 
@@ -83,9 +95,16 @@ def test_monthly_report(client_for, leader, handler, task, today):
 
     services.report_progress(task, actor=handler, text="本月完成方案", achieved_value="0.8")
     services.add_comment(actor=leader, task=task, year=today.year, month=today.month, text="抓紧")
-    data = client_for(leader).get(f"/api/v1/tasklist/monthly?year={today.year}&month={today.month}").json()
+    data = (
+        client_for(leader)
+        .get(f"/api/v1/tasklist/monthly?year={today.year}&month={today.month}")
+        .json()
+    )
     line = data["lines"][0]
     assert line["reports"][0].endswith("本月完成方案")
     assert line["comments"] == ["李领导：抓紧"]
     assert line["state"] == "推进中"
-    assert client_for(leader).get(f"/api/v1/tasklist/monthly?year={today.year}&month=13").status_code == 422
+    assert (
+        client_for(leader).get(f"/api/v1/tasklist/monthly?year={today.year}&month=13").status_code
+        == 422
+    )

@@ -18,13 +18,29 @@ def test_on_time_rate_counts_tasks_due_in_the_period(
 ):
     year = today.year
     on_time = make_task(indicator, supervisor, district, dt.date(year, 3, 10), title="按期")
-    late = make_task(indicator, supervisor, district, dt.date(year, 3, 12), title="超期", units=[district.other_dept])
+    late = make_task(
+        indicator,
+        supervisor,
+        district,
+        dt.date(year, 3, 12),
+        title="超期",
+        units=[district.other_dept],
+    )
     make_task(indicator, supervisor, district, dt.date(year, 3, 20), title="未完成")
     make_task(indicator, supervisor, district, dt.date(year, 5, 20), title="期外")
     with time_machine.travel(dt.datetime(year, 3, 9, 10, tzinfo=CHINA), tick=False):
-        services.report_progress(on_time, actor=handler, text="完成", achieved_value="1", files=evidence(), complete=True)
+        services.report_progress(
+            on_time, actor=handler, text="完成", achieved_value="1", files=evidence(), complete=True
+        )
     with time_machine.travel(dt.datetime(year, 3, 16, 10, tzinfo=CHINA), tick=False):
-        services.report_progress(late, actor=other_handler, text="完成", achieved_value="1", files=evidence(), complete=True)
+        services.report_progress(
+            late,
+            actor=other_handler,
+            text="完成",
+            achieved_value="1",
+            files=evidence(),
+            complete=True,
+        )
     start, end = dt.datetime(year, 3, 1, tzinfo=CHINA), dt.datetime(year, 4, 1, tzinfo=CHINA)
     fig = computed_figure("task_on_time_rate")
     assert fig is not None and fig.drill is not None
@@ -37,10 +53,18 @@ def test_on_time_rate_counts_tasks_due_in_the_period(
 
 def test_rectified_on_time_rate(supervisor, district, handler, client_for, today):
     first = services.record_finding(
-        actor=supervisor, source="inspection", organisation=district.dept, title="一", found_on=today
+        actor=supervisor,
+        source="inspection",
+        organisation=district.dept,
+        title="一",
+        found_on=today,
     )
     services.record_finding(
-        actor=supervisor, source="inspection", organisation=district.dept, title="二", found_on=today
+        actor=supervisor,
+        source="inspection",
+        organisation=district.dept,
+        title="二",
+        found_on=today,
     )
     services.submit_rectification(first, actor=handler, text="已整改")
     services.review_rectification(first, actor=supervisor, accept=True)

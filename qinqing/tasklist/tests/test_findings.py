@@ -78,5 +78,7 @@ def test_overdue_findings_are_announced_once(finding, handler, supervisor):
     assert services.sweep_overdue_findings(now=late) == 1
     assert services.sweep_overdue_findings(now=late) == 0
     assert set(
-        Notification.objects.filter(kind="tasklist.finding_overdue").values_list("recipient__username", flat=True)
+        Notification.objects.filter(kind="tasklist.finding_overdue").values_list(
+            "recipient__username", flat=True
+        )
     ) == {"handler", "head", "supervisor"}

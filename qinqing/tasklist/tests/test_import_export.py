@@ -58,7 +58,11 @@ def test_errors_name_the_row_and_column_and_nothing_is_written(supervisor, distr
 
 
 def test_control_characters_and_unknown_indicators_are_reported(supervisor, district, today):
-    rows = [imports.HEADER, row(today.year, 任务名称="接电\x00零投资"), row(today.year, 指标="新指标", 指标牵头部门=None)]
+    rows = [
+        imports.HEADER,
+        row(today.year, 任务名称="接电\x00零投资"),
+        row(today.year, 指标="新指标", 指标牵头部门=None),
+    ]
     parsed, errors = imports.parse_rows(rows, year=today.year)
     assert parsed == []
     assert "第 2 行：C 列「任务名称」含有不可见的控制字符" in errors[0]

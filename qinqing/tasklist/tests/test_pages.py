@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
@@ -16,9 +17,13 @@ def test_home_shows_the_indicators_with_progress(client_for, supervisor, task, t
     assert "下达任务" in text
 
 
-def test_task_page_shows_plan_reports_comments_and_escalations(client_for, handler, leader, task, today):
+def test_task_page_shows_plan_reports_comments_and_escalations(
+    client_for, handler, leader, task, today
+):
     services.report_progress(task, actor=handler, text="完成系统联调", achieved_value="0.8")
-    services.add_comment(actor=leader, task=task, year=today.year, month=today.month, text="注意进度")
+    services.add_comment(
+        actor=leader, task=task, year=today.year, month=today.month, text="注意进度"
+    )
     services.sweep_overdue_tasks(now=task.due_at)
     text = client_for(leader).get(f"/tasklist/tasks/{task.pk}/").content.decode()
     assert "全面推行" in text  # the plan
@@ -58,11 +63,15 @@ def test_leader_comments_from_the_task_page(client_for, leader, handler, task, t
 def test_import_page_lists_row_errors(client_for, supervisor, district, today):
     workbook = Workbook()
     workbook.active.append(imports.HEADER)
-    workbook.active.append(["开办企业", "经信局", "任务", "", "无此单位", "", f"{today.year}-12-01", 1, "项"])
+    workbook.active.append(
+        ["开办企业", "经信局", "任务", "", "无此单位", "", f"{today.year}-12-01", 1, "项"]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     upload = SimpleUploadedFile("tasks.xlsx", buffer.getvalue())
-    response = client_for(supervisor).post("/tasklist/import/", {"year": today.year, "file": upload})
+    response = client_for(supervisor).post(
+        "/tasklist/import/", {"year": today.year, "file": upload}
+    )
     text = response.content.decode()
     assert "第 2 行：E 列「牵头单位」“无此单位”：找不到该单位" in text
     assert "未导入任何数据" in text
@@ -75,11 +84,14 @@ def test_import_template_downloads(client_for, supervisor, today):
 
 def test_monthly_report_page_and_print_view(client_for, leader, handler, task, today):
     services.report_progress(task, actor=handler, text="本月推进情况良好", achieved_value="0.6")
-    page = client_for(leader).get(f"/tasklist/monthly/?year={today.year}&month={today.month}&format=print")
+    page = client_for(leader).get(
+        f"/tasklist/monthly/?year={today.year}&month={today.month}&format=print"
+    )
     text = page.content.decode()
     assert "本月推进情况良好" in text
     assert "window.print" in text
-    assert "@media print" in open("qinqing/tasklist/static/tasklist/tasklist.css").read()
+    css = Path(__file__).parents[1] / "static" / "tasklist" / "tasklist.css"
+    assert "@media print" in css.read_text()
 
 
 def test_finding_case_page_flow(client_for, supervisor, handler, district, today):

@@ -25,7 +25,9 @@ def finding(supervisor, district, today):
         ("other_handler", 404, 200, 404),
     ],
 )
-def test_task_and_finding_pages(request, client_for, task, other_task, finding, who, own, other, find):
+def test_task_and_finding_pages(
+    request, client_for, task, other_task, finding, who, own, other, find
+):
     client = client_for(request.getfixturevalue(who))
     assert client.get(f"/tasklist/tasks/{task.pk}/").status_code == own
     assert client.get(f"/tasklist/tasks/{other_task.pk}/").status_code == other
@@ -36,7 +38,13 @@ def test_task_and_finding_pages(request, client_for, task, other_task, finding, 
 def test_outsiders_are_denied_and_audited(request, client_for, task, who):
     user = request.getfixturevalue(who)
     client = client_for(user)
-    for url in ["/tasklist/", "/tasklist/tasks/", f"/tasklist/tasks/{task.pk}/", "/tasklist/findings/", "/tasklist/monthly/"]:
+    for url in [
+        "/tasklist/",
+        "/tasklist/tasks/",
+        f"/tasklist/tasks/{task.pk}/",
+        "/tasklist/findings/",
+        "/tasklist/monthly/",
+    ]:
         assert client.get(url).status_code == 403, url
     assert AuditEvent.objects.filter(kind="denied", user=user).count() >= 5
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from qinqing.core.models import AuditEvent, Notification
 from qinqing.tasklist import services
-from qinqing.tasklist.models import PlanStep, TaskStatus, TasklistEvent
+from qinqing.tasklist.models import PlanStep, TasklistEvent, TaskStatus
 
 PDF = b"%PDF-1.4 evidence"
 
@@ -17,7 +17,11 @@ def pdf(name: str = "方案.pdf") -> SimpleUploadedFile:
 
 
 def test_assigning_a_task_tells_the_responsible_units(handler, dept_head, other_handler, task):
-    titles = set(Notification.objects.filter(kind="tasklist.assigned").values_list("recipient__username", flat=True))
+    titles = set(
+        Notification.objects.filter(kind="tasklist.assigned").values_list(
+            "recipient__username", flat=True
+        )
+    )
     assert titles == {"handler", "head"}
     assert TasklistEvent.objects.filter(subject=f"task:{task.pk}", kind="task_assigned").exists()
     assert PlanStep.objects.filter(task=task).count() == 1
@@ -51,7 +55,9 @@ def test_control_characters_are_dropped_from_titles(indicator, supervisor, distr
 
 
 def test_responsible_unit_reports_progress_with_a_figure(task, handler):
-    report = services.report_progress(task, actor=handler, text="已完成方案起草", achieved_value="0.8")
+    report = services.report_progress(
+        task, actor=handler, text="已完成方案起草", achieved_value="0.8"
+    )
     task.refresh_from_db()
     assert task.achieved_value == Decimal("0.80")
     assert report.unit_id == task.lead_unit_id
@@ -73,7 +79,9 @@ def test_a_co_responsible_unit_may_report(indicator, supervisor, district, other
 
 def test_completion_needs_evidence(task, handler):
     with pytest.raises(ValidationError) as exc:
-        services.report_progress(task, actor=handler, text="完成", achieved_value="0.5", complete=True)
+        services.report_progress(
+            task, actor=handler, text="完成", achieved_value="0.5", complete=True
+        )
     assert "佐证材料" in str(exc.value)
 
 
@@ -113,14 +121,18 @@ def test_oversized_evidence_is_refused(task, handler):
 
 
 def test_leader_comments_and_units_are_told(task, leader, handler, today):
-    comment = services.add_comment(actor=leader, task=task, year=today.year, month=today.month, text="进度偏慢，月底前完成")
+    comment = services.add_comment(
+        actor=leader, task=task, year=today.year, month=today.month, text="进度偏慢，月底前完成"
+    )
     assert comment.indicator_id == task.indicator_id
     assert Notification.objects.filter(recipient=handler, kind="tasklist.comment").exists()
 
 
 def test_handler_may_not_comment(task, handler, today):
     with pytest.raises(PermissionDenied):
-        services.add_comment(actor=handler, task=task, year=today.year, month=today.month, text="自评")
+        services.add_comment(
+            actor=handler, task=task, year=today.year, month=today.month, text="自评"
+        )
 
 
 def test_cancel_needs_a_reason_and_the_office(task, supervisor, handler):

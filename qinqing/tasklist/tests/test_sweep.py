@@ -33,12 +33,17 @@ def test_every_step_is_sent_once(due_task, handler, dept_head, leader, superviso
     assert services.sweep_overdue_tasks(now=late) == 0
     assert services.sweep_overdue_tasks(now=late + dt.timedelta(days=3)) == 0
     assert TaskEscalation.objects.filter(task=due_task).count() == len(ladder())
-    notes = Notification.objects.filter(kind__startswith="tasklist.", url__contains=f"/{due_task.pk}/")
+    notes = Notification.objects.filter(
+        kind__startswith="tasklist.", url__contains=f"/{due_task.pk}/"
+    )
     urge = notes.filter(kind="tasklist.urge")
     assert set(urge.values_list("recipient__username", flat=True)) == {"handler", "head"}
     assert notes.filter(kind="tasklist.report", recipient=leader).count() == 1
     assert notes.filter(kind="tasklist.supervise", recipient=supervisor).count() == 1
-    assert TasklistEvent.objects.filter(kind="task_escalated", subject=f"task:{due_task.pk}").count() == 4
+    assert (
+        TasklistEvent.objects.filter(kind="task_escalated", subject=f"task:{due_task.pk}").count()
+        == 4
+    )
 
 
 def test_steps_follow_the_working_days(due_task):
@@ -46,7 +51,9 @@ def test_steps_follow_the_working_days(due_task):
     assert services.sweep_overdue_tasks(now=due - dt.timedelta(days=3)) == 0
     assert services.sweep_overdue_tasks(now=due - dt.timedelta(hours=1)) == 1  # remind, -1
     assert services.sweep_overdue_tasks(now=due + dt.timedelta(minutes=1)) == 1  # urge, 0
-    levels = sorted(TaskEscalation.objects.filter(task=due_task).values_list("step__level", flat=True))
+    levels = sorted(
+        TaskEscalation.objects.filter(task=due_task).values_list("step__level", flat=True)
+    )
     assert levels == [1, 2]
 
 
