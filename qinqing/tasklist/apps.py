@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TasklistConfig(AppConfig):
     name = "qinqing.tasklist"
     label = "tasklist"
-    verbose_name = _("Business-environment task list")
+    verbose_name = pgettext_lazy("tasklist", "Business-environment task list")
 
     def ready(self) -> None:
         from qinqing.accounts.models import Role
@@ -18,18 +18,18 @@ class TasklistConfig(AppConfig):
         units = [Role.HANDLER, Role.DEPT_HEAD, Role.CADRE]
         overseers = [Role.SUPERVISOR, Role.LEADER]
         register_nav(
-            _("Indicators and tasks"), "tasklist:home", roles=overseers, order=45, group="ratings"
+            pgettext_lazy("tasklist", "Indicators and tasks"), "tasklist:home", roles=overseers, order=45, group="ratings"
         )
-        register_nav(_("My tasks"), "tasklist:mine", roles=units, order=45, group="ratings")
+        register_nav(pgettext_lazy("tasklist", "My tasks"), "tasklist:mine", roles=units, order=45, group="ratings")
         register_nav(
-            _("Inspection findings"),
+            pgettext_lazy("tasklist", "Inspection findings"),
             "tasklist:findings",
             roles=[*units, *overseers],
             order=46,
             group="ratings",
         )
         register_nav(
-            _("Monthly task report"), "tasklist:monthly", roles=overseers, order=47, group="ratings"
+            pgettext_lazy("tasklist", "Monthly task report"), "tasklist:monthly", roles=overseers, order=47, group="ratings"
         )
         register_home_card("tasklist/cards/mine.html", units, order=45, context=cards.unit_card)
         register_event_labels(EVENT_LABELS)

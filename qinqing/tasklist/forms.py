@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinqing.tasklist import selectors
 from qinqing.tasklist.models import FindingSource, Indicator, ReportCycle
@@ -35,19 +35,19 @@ class MultipleFileField(forms.FileField):
 
 class ReportForm(forms.Form):
     text = forms.CharField(
-        label=_("Progress this period"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+        label=pgettext_lazy("tasklist", "Progress this period"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
     )
-    achieved_value = forms.CharField(label=_("Achieved so far"), required=False, max_length=30)
+    achieved_value = forms.CharField(label=pgettext_lazy("tasklist", "Achieved so far"), required=False, max_length=30)
     files = MultipleFileField(  # type: ignore[assignment]
-        label=_("Evidence (PDF, JPG, PNG, Word, Excel; up to 6 files of 10 MB)"), required=False
+        label=pgettext_lazy("tasklist", "Evidence (PDF, JPG, PNG, Word, Excel; up to 6 files of 10 MB)"), required=False
     )
-    complete = forms.BooleanField(label=_("The task is complete"), required=False)
+    complete = forms.BooleanField(label=pgettext_lazy("tasklist", "The task is complete"), required=False)
 
 
 class CommentForm(forms.Form):
-    month = forms.TypedChoiceField(label=_("Month"), choices=MONTH_CHOICES, coerce=int)
+    month = forms.TypedChoiceField(label=pgettext_lazy("tasklist", "Month"), choices=MONTH_CHOICES, coerce=int)
     text = forms.CharField(
-        label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("tasklist", "Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -56,29 +56,29 @@ class CommentForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    note = forms.CharField(label=_("Reason"), max_length=500)
+    note = forms.CharField(label=pgettext_lazy("tasklist", "Reason"), max_length=500)
 
 
 class TaskForm(forms.Form):
-    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
-    title = forms.CharField(label=_("Task"), max_length=200)
+    indicator = forms.ModelChoiceField(label=pgettext_lazy("tasklist", "Indicator"), queryset=Indicator.objects.none())
+    title = forms.CharField(label=pgettext_lazy("tasklist", "Task"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("tasklist", "Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=selectors.unit_choices())
+    lead_unit = forms.ModelChoiceField(label=pgettext_lazy("tasklist", "Lead unit"), queryset=selectors.unit_choices())
     units = forms.ModelMultipleChoiceField(
-        label=_("Other responsible units"),
+        label=pgettext_lazy("tasklist", "Other responsible units"),
         queryset=selectors.unit_choices(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    due_on = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-    target_value = forms.CharField(label=_("Target figure"), max_length=30)
-    target_unit = forms.CharField(label=_("Unit of measure"), max_length=20)
-    target_text = forms.CharField(label=_("Target described"), max_length=200, required=False)
-    cycle = forms.ChoiceField(label=_("Reporting cycle"), choices=ReportCycle.choices)
+    due_on = forms.DateField(label=pgettext_lazy("tasklist", "Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    target_value = forms.CharField(label=pgettext_lazy("tasklist", "Target figure"), max_length=30)
+    target_unit = forms.CharField(label=pgettext_lazy("tasklist", "Unit of measure"), max_length=20)
+    target_text = forms.CharField(label=pgettext_lazy("tasklist", "Target described"), max_length=200, required=False)
+    cycle = forms.ChoiceField(label=pgettext_lazy("tasklist", "Reporting cycle"), choices=ReportCycle.choices)
     plan = forms.CharField(
-        label=_("Monthly plan: one line per month, e.g. 3|plan drafted|10"),
+        label=pgettext_lazy("tasklist", "Monthly plan: one line per month, e.g. 3|plan drafted|10"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
@@ -106,20 +106,20 @@ class TaskForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    source = forms.ChoiceField(label=_("Source"), choices=FindingSource.choices)
-    organisation = forms.ModelChoiceField(label=_("Unit"), queryset=selectors.unit_choices())
-    title = forms.CharField(label=_("Problem"), max_length=200)
+    source = forms.ChoiceField(label=pgettext_lazy("tasklist", "Source"), choices=FindingSource.choices)
+    organisation = forms.ModelChoiceField(label=pgettext_lazy("tasklist", "Unit"), queryset=selectors.unit_choices())
+    title = forms.CharField(label=pgettext_lazy("tasklist", "Problem"), max_length=200)
     detail = forms.CharField(
-        label=_("Detail"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("tasklist", "Detail"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     found_on = forms.DateField(
-        label=_("Found on"), widget=forms.DateInput(attrs={"type": "date"}), initial=dt.date.today
+        label=pgettext_lazy("tasklist", "Found on"), widget=forms.DateInput(attrs={"type": "date"}), initial=dt.date.today
     )
     limit_days = forms.IntegerField(
-        label=_("Working days to rectify"), min_value=1, max_value=120, initial=10
+        label=pgettext_lazy("tasklist", "Working days to rectify"), min_value=1, max_value=120, initial=10
     )
     indicator = forms.ModelChoiceField(
-        label=_("Indicator"), queryset=Indicator.objects.none(), required=False
+        label=pgettext_lazy("tasklist", "Indicator"), queryset=Indicator.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
@@ -130,13 +130,13 @@ class FindingForm(forms.Form):
 
 class SubmissionForm(forms.Form):
     text = forms.CharField(
-        label=_("What was rectified"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("tasklist", "What was rectified"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
 class ReviewForm(forms.Form):
     note = forms.CharField(
-        label=_("Review note (required when returning)"),
+        label=pgettext_lazy("tasklist", "Review note (required when returning)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -144,5 +144,5 @@ class ReviewForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
+    year = forms.IntegerField(label=pgettext_lazy("tasklist", "Year"), min_value=2000, max_value=2100)
+    file = forms.FileField(label=pgettext_lazy("tasklist", "Excel file (.xlsx)"))

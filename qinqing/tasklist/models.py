@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinqing.core.models import EventBase, TimeStampedModel
 
@@ -19,17 +19,17 @@ ORG = "accounts.Organisation"
 
 
 class Indicator(TimeStampedModel):  # 营商环境指标
-    year = models.PositiveSmallIntegerField(_("year"))
-    number = models.PositiveSmallIntegerField(_("number"))
-    name = models.CharField(_("name"), max_length=60)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("tasklist", "year"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("tasklist", "number"))
+    name = models.CharField(pgettext_lazy("tasklist", "name"), max_length=60)
     lead_department = models.ForeignKey(
-        ORG, on_delete=models.PROTECT, related_name="+", verbose_name=_("lead department")
+        ORG, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("tasklist", "lead department")
     )
 
     class Meta:
         ordering = ["year", "number", "id"]
-        verbose_name = _("indicator")
-        verbose_name_plural = _("indicators")
+        verbose_name = pgettext_lazy("tasklist", "indicator")
+        verbose_name_plural = pgettext_lazy("tasklist", "indicators")
         constraints = [
             models.UniqueConstraint(fields=["year", "name"], name="tasklist_indicator_name"),
         ]
@@ -39,14 +39,14 @@ class Indicator(TimeStampedModel):  # 营商环境指标
 
 
 class TaskStatus(models.TextChoices):
-    ACTIVE = "active", _("In progress")  # 推进中
-    DONE = "done", _("Completed")  # 已完成
-    CANCELLED = "cancelled", _("Cancelled")  # 已撤销
+    ACTIVE = "active", pgettext_lazy("tasklist", "In progress")  # 推进中
+    DONE = "done", pgettext_lazy("tasklist", "Completed")  # 已完成
+    CANCELLED = "cancelled", pgettext_lazy("tasklist", "Cancelled")  # 已撤销
 
 
 class ReportCycle(models.TextChoices):
-    WEEKLY = "weekly", _("Weekly")  # 周报送
-    MONTHLY = "monthly", _("Monthly")  # 月报送
+    WEEKLY = "weekly", pgettext_lazy("tasklist", "Weekly")  # 周报送
+    MONTHLY = "monthly", pgettext_lazy("tasklist", "Monthly")  # 月报送
 
 
 class Task(TimeStampedModel):  # 营商环境任务
@@ -54,37 +54,37 @@ class Task(TimeStampedModel):  # 营商环境任务
     (China time), the moment the appeals' ladder counts from."""
 
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("indicator")
+        Indicator, on_delete=models.PROTECT, related_name="tasks", verbose_name=pgettext_lazy("tasklist", "indicator")
     )
-    title = models.CharField(_("task"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(pgettext_lazy("tasklist", "task"), max_length=200)
+    description = models.TextField(pgettext_lazy("tasklist", "description"), blank=True)
     lead_unit = models.ForeignKey(
-        ORG, on_delete=models.PROTECT, related_name="+", verbose_name=_("lead unit")
+        ORG, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("tasklist", "lead unit")
     )
     units = models.ManyToManyField(  # type: ignore[var-annotated]
-        ORG, blank=True, related_name="+", verbose_name=_("other responsible units")
+        ORG, blank=True, related_name="+", verbose_name=pgettext_lazy("tasklist", "other responsible units")
     )
-    due_on = models.DateField(_("deadline"))
+    due_on = models.DateField(pgettext_lazy("tasklist", "deadline"))
     due_at = models.DateTimeField(editable=False)
-    target_value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
-    target_unit = models.CharField(_("unit of measure"), max_length=20)
-    target_text = models.CharField(_("target described"), max_length=200, blank=True)
+    target_value = models.DecimalField(pgettext_lazy("tasklist", "target"), max_digits=14, decimal_places=2)
+    target_unit = models.CharField(pgettext_lazy("tasklist", "unit of measure"), max_length=20)
+    target_text = models.CharField(pgettext_lazy("tasklist", "target described"), max_length=200, blank=True)
     achieved_value = models.DecimalField(
-        _("achieved"), max_digits=14, decimal_places=2, null=True, blank=True
+        pgettext_lazy("tasklist", "achieved"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     cycle = models.CharField(
-        _("reporting cycle"), max_length=8, choices=ReportCycle.choices, default="monthly"
+        pgettext_lazy("tasklist", "reporting cycle"), max_length=8, choices=ReportCycle.choices, default="monthly"
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.ACTIVE
+        pgettext_lazy("tasklist", "status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.ACTIVE
     )
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_at = models.DateTimeField(pgettext_lazy("tasklist", "completed at"), null=True, blank=True)
     created_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["indicator__number", "due_on", "id"]
-        verbose_name = _("task")
-        verbose_name_plural = _("tasks")
+        verbose_name = pgettext_lazy("tasklist", "task")
+        verbose_name_plural = pgettext_lazy("tasklist", "tasks")
         indexes = [models.Index(fields=["status", "due_at"]), models.Index(fields=["lead_unit"])]
 
     def __str__(self) -> str:
@@ -104,16 +104,16 @@ class Task(TimeStampedModel):  # 营商环境任务
 
 class PlanStep(models.Model):  # 月度计划
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="plan")
-    month = models.PositiveSmallIntegerField(_("month"))  # 1..12 of the indicator's year
-    milestone = models.CharField(_("planned milestone"), max_length=200)
+    month = models.PositiveSmallIntegerField(pgettext_lazy("tasklist", "month"))  # 1..12 of the indicator's year
+    milestone = models.CharField(pgettext_lazy("tasklist", "planned milestone"), max_length=200)
     planned_value = models.DecimalField(
-        _("planned figure"), max_digits=14, decimal_places=2, null=True, blank=True
+        pgettext_lazy("tasklist", "planned figure"), max_digits=14, decimal_places=2, null=True, blank=True
     )
 
     class Meta:
         ordering = ["month"]
-        verbose_name = _("monthly plan step")
-        verbose_name_plural = _("monthly plan")
+        verbose_name = pgettext_lazy("tasklist", "monthly plan step")
+        verbose_name_plural = pgettext_lazy("tasklist", "monthly plan")
         constraints = [
             models.UniqueConstraint(fields=["task", "month"], name="tasklist_plan_month"),
         ]
@@ -124,19 +124,19 @@ class PlanStep(models.Model):  # 月度计划
 
 class Report(TimeStampedModel):  # 进展报送
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports")
-    period_start = models.DateField(_("period"))  # the Monday or the 1st the report covers
-    text = models.TextField(_("progress"))
+    period_start = models.DateField(pgettext_lazy("tasklist", "period"))  # the Monday or the 1st the report covers
+    text = models.TextField(pgettext_lazy("tasklist", "progress"))
     achieved_value = models.DecimalField(
-        _("achieved"), max_digits=14, decimal_places=2, null=True, blank=True
+        pgettext_lazy("tasklist", "achieved"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    completes = models.BooleanField(_("reports completion"), default=False)
+    completes = models.BooleanField(pgettext_lazy("tasklist", "reports completion"), default=False)
     unit = models.ForeignKey(ORG, on_delete=models.PROTECT, related_name="+")
     reported_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("progress report")
-        verbose_name_plural = _("progress reports")
+        verbose_name = pgettext_lazy("tasklist", "progress report")
+        verbose_name_plural = pgettext_lazy("tasklist", "progress reports")
         indexes = [models.Index(fields=["task", "-created_at"])]
 
     def __str__(self) -> str:
@@ -153,7 +153,7 @@ class Evidence(models.Model):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="evidence")
     token = models.CharField(max_length=32, unique=True)
     file = models.FileField(upload_to=_evidence_path, max_length=200)
-    name = models.CharField(_("file name"), max_length=200)
+    name = models.CharField(pgettext_lazy("tasklist", "file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
 
@@ -180,21 +180,21 @@ class TaskEscalation(models.Model):
 
 
 class Comment(TimeStampedModel):  # 月讲评
-    year = models.PositiveSmallIntegerField(_("year"))
-    month = models.PositiveSmallIntegerField(_("month"))
+    year = models.PositiveSmallIntegerField(pgettext_lazy("tasklist", "year"))
+    month = models.PositiveSmallIntegerField(pgettext_lazy("tasklist", "month"))
     task = models.ForeignKey(
         Task, null=True, blank=True, on_delete=models.PROTECT, related_name="comments"
     )
     indicator = models.ForeignKey(
         Indicator, null=True, blank=True, on_delete=models.PROTECT, related_name="comments"
     )
-    text = models.TextField(_("comment"))
+    text = models.TextField(pgettext_lazy("tasklist", "comment"))
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-year", "-month", "-created_at"]
-        verbose_name = _("leader's comment")
-        verbose_name_plural = _("leaders' comments")
+        verbose_name = pgettext_lazy("tasklist", "leader's comment")
+        verbose_name_plural = pgettext_lazy("tasklist", "leaders' comments")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(task__isnull=False) | models.Q(indicator__isnull=False),
@@ -207,36 +207,36 @@ class Comment(TimeStampedModel):  # 月讲评
 
 
 class FindingSource(models.TextChoices):
-    INSPECTION = "inspection", _("Special inspection")  # 专项巡察
-    UNANNOUNCED = "unannounced", _("Unannounced visit")  # 暗访
-    SUPERVISION = "supervision", _("Supervision check")  # 督查
+    INSPECTION = "inspection", pgettext_lazy("tasklist", "Special inspection")  # 专项巡察
+    UNANNOUNCED = "unannounced", pgettext_lazy("tasklist", "Unannounced visit")  # 暗访
+    SUPERVISION = "supervision", pgettext_lazy("tasklist", "Supervision check")  # 督查
 
 
 class FindingStatus(models.TextChoices):
-    OPEN = "open", _("To rectify")  # 待整改
-    SUBMITTED = "submitted", _("Rectification submitted")  # 已报整改
-    ACCEPTED = "accepted", _("Rectified")  # 整改通过
-    RETURNED = "returned", _("Returned")  # 退回重改
+    OPEN = "open", pgettext_lazy("tasklist", "To rectify")  # 待整改
+    SUBMITTED = "submitted", pgettext_lazy("tasklist", "Rectification submitted")  # 已报整改
+    ACCEPTED = "accepted", pgettext_lazy("tasklist", "Rectified")  # 整改通过
+    RETURNED = "returned", pgettext_lazy("tasklist", "Returned")  # 退回重改
 
 
 class Finding(TimeStampedModel):  # 巡察/暗访/督查发现的问题 and its rectification case
-    number = models.CharField(_("number"), max_length=20, unique=True)
-    source = models.CharField(_("source"), max_length=12, choices=FindingSource.choices)
+    number = models.CharField(pgettext_lazy("tasklist", "number"), max_length=20, unique=True)
+    source = models.CharField(pgettext_lazy("tasklist", "source"), max_length=12, choices=FindingSource.choices)
     organisation = models.ForeignKey(
-        ORG, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+        ORG, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("tasklist", "unit")
     )
-    title = models.CharField(_("problem"), max_length=200)
-    detail = models.TextField(_("detail"), blank=True)
-    found_on = models.DateField(_("found on"))
-    limit_days = models.PositiveSmallIntegerField(_("working days to rectify"))
-    due_at = models.DateTimeField(_("rectify by"))
+    title = models.CharField(pgettext_lazy("tasklist", "problem"), max_length=200)
+    detail = models.TextField(pgettext_lazy("tasklist", "detail"), blank=True)
+    found_on = models.DateField(pgettext_lazy("tasklist", "found on"))
+    limit_days = models.PositiveSmallIntegerField(pgettext_lazy("tasklist", "working days to rectify"))
+    due_at = models.DateTimeField(pgettext_lazy("tasklist", "rectify by"))
     status = models.CharField(
-        _("status"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
+        pgettext_lazy("tasklist", "status"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
     )
-    rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
+    rectified_at = models.DateTimeField(pgettext_lazy("tasklist", "rectified at"), null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     inspector = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("inspector")
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("tasklist", "inspector")
     )
     indicator = models.ForeignKey(
         Indicator, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
@@ -244,8 +244,8 @@ class Finding(TimeStampedModel):  # 巡察/暗访/督查发现的问题 and its 
 
     class Meta:
         ordering = ["-found_on", "-id"]
-        verbose_name = _("inspection finding")
-        verbose_name_plural = _("inspection findings")
+        verbose_name = pgettext_lazy("tasklist", "inspection finding")
+        verbose_name_plural = pgettext_lazy("tasklist", "inspection findings")
         indexes = [models.Index(fields=["organisation", "status"])]
 
     def __str__(self) -> str:
@@ -258,15 +258,15 @@ class Finding(TimeStampedModel):  # 巡察/暗访/督查发现的问题 and its 
 
 class Submission(TimeStampedModel):  # 整改报告 and its review
     class Decision(models.TextChoices):
-        PENDING = "pending", _("Pending review")
-        ACCEPTED = "accepted", _("Accepted")
-        RETURNED = "returned", _("Returned")
+        PENDING = "pending", pgettext_lazy("tasklist", "Pending review")
+        ACCEPTED = "accepted", pgettext_lazy("tasklist", "Accepted")
+        RETURNED = "returned", pgettext_lazy("tasklist", "Returned")
 
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="submissions")
-    text = models.TextField(_("what was rectified"))
+    text = models.TextField(pgettext_lazy("tasklist", "what was rectified"))
     submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(max_length=10, choices=Decision.choices, default="pending")
-    review_note = models.TextField(_("review"), blank=True)
+    review_note = models.TextField(pgettext_lazy("tasklist", "review"), blank=True)
     reviewed_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -274,8 +274,8 @@ class Submission(TimeStampedModel):  # 整改报告 and its review
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = _("rectification report")
-        verbose_name_plural = _("rectification reports")
+        verbose_name = pgettext_lazy("tasklist", "rectification report")
+        verbose_name_plural = pgettext_lazy("tasklist", "rectification reports")
 
     def __str__(self) -> str:
         return f"{self.finding_id} {self.decision}"
@@ -287,5 +287,5 @@ class TasklistEvent(EventBase):
     subject = models.CharField(max_length=40, db_index=True)
 
     class Meta(EventBase.Meta):
-        verbose_name = _("task list event")
-        verbose_name_plural = _("task list events")
+        verbose_name = pgettext_lazy("tasklist", "task list event")
+        verbose_name_plural = pgettext_lazy("tasklist", "task list events")
