@@ -233,7 +233,13 @@ def _task_story(
     months = list(range(2, due_month + 1))
     for i, month in enumerate(months):
         share = Decimal(i + 1) / Decimal(len(months) + 1)
-        value = (task.target_value * share).quantize(Decimal("0.01"))
+        value: Decimal | None = (task.target_value * share).quantize(Decimal("0.01"))
+        if task.target_value == task.target_value.to_integral_value():
+            # whole things (园区, 场, 家) are counted whole; one-off results only at the end
+            value = (task.target_value * share).quantize(Decimal("1"))
+            value = value if task.target_value >= 3 else None
+        if task.target_unit == "个工作日":
+            value = None  # a time limit is measured when the new process runs
         day = dt.date(year, month, rng.randint(18, 26))
         text = REPORT_TEXTS[(n + i) % len(REPORT_TEXTS)]
         steps.append((clock.office_time(day, rng), _report(task, handler, text, value)))
@@ -247,7 +253,7 @@ def _task_story(
     return steps
 
 
-def _report(task: Task, handler: User, text: str, value: Decimal) -> Callable[[], object]:
+def _report(task: Task, handler: User, text: str, value: Decimal | None) -> Callable[[], object]:
     def run() -> object:
         task.refresh_from_db()
         if task.status != TaskStatus.ACTIVE:

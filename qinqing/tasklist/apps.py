@@ -18,9 +18,19 @@ class TasklistConfig(AppConfig):
         units = [Role.HANDLER, Role.DEPT_HEAD, Role.CADRE]
         overseers = [Role.SUPERVISOR, Role.LEADER]
         register_nav(
-            pgettext_lazy("tasklist", "Indicators and tasks"), "tasklist:home", roles=overseers, order=45, group="ratings"
+            pgettext_lazy("tasklist", "Indicators and tasks"),
+            "tasklist:home",
+            roles=overseers,
+            order=45,
+            group="ratings",
         )
-        register_nav(pgettext_lazy("tasklist", "My tasks"), "tasklist:mine", roles=units, order=45, group="ratings")
+        register_nav(
+            pgettext_lazy("tasklist", "My tasks"),
+            "tasklist:mine",
+            roles=units,
+            order=45,
+            group="ratings",
+        )
         register_nav(
             pgettext_lazy("tasklist", "Inspection findings"),
             "tasklist:findings",
@@ -29,7 +39,11 @@ class TasklistConfig(AppConfig):
             group="ratings",
         )
         register_nav(
-            pgettext_lazy("tasklist", "Monthly task report"), "tasklist:monthly", roles=overseers, order=47, group="ratings"
+            pgettext_lazy("tasklist", "Monthly task report"),
+            "tasklist:monthly",
+            roles=overseers,
+            order=47,
+            group="ratings",
         )
         register_home_card("tasklist/cards/mine.html", units, order=45, context=cards.unit_card)
         register_event_labels(EVENT_LABELS)

@@ -35,19 +35,32 @@ class MultipleFileField(forms.FileField):
 
 class ReportForm(forms.Form):
     text = forms.CharField(
-        label=pgettext_lazy("tasklist", "Progress this period"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+        label=pgettext_lazy("tasklist", "Progress this period"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
-    achieved_value = forms.CharField(label=pgettext_lazy("tasklist", "Achieved so far"), required=False, max_length=30)
+    achieved_value = forms.CharField(
+        label=pgettext_lazy("tasklist", "Achieved so far"), required=False, max_length=30
+    )
     files = MultipleFileField(  # type: ignore[assignment]
-        label=pgettext_lazy("tasklist", "Evidence (PDF, JPG, PNG, Word, Excel; up to 6 files of 10 MB)"), required=False
+        label=pgettext_lazy(
+            "tasklist", "Evidence (PDF, JPG, PNG, Word, Excel; up to 6 files of 10 MB)"
+        ),
+        required=False,
     )
-    complete = forms.BooleanField(label=pgettext_lazy("tasklist", "The task is complete"), required=False)
+    complete = forms.BooleanField(
+        label=pgettext_lazy("tasklist", "The task is complete"), required=False
+    )
 
 
 class CommentForm(forms.Form):
-    month = forms.TypedChoiceField(label=pgettext_lazy("tasklist", "Month"), choices=MONTH_CHOICES, coerce=int)
+    month = forms.TypedChoiceField(
+        label=pgettext_lazy("tasklist", "Month"), choices=MONTH_CHOICES, coerce=int
+    )
     text = forms.CharField(
-        label=pgettext_lazy("tasklist", "Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("tasklist", "Comment"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -60,23 +73,38 @@ class CancelForm(forms.Form):
 
 
 class TaskForm(forms.Form):
-    indicator = forms.ModelChoiceField(label=pgettext_lazy("tasklist", "Indicator"), queryset=Indicator.objects.none())
+    indicator = forms.ModelChoiceField(
+        label=pgettext_lazy("tasklist", "Indicator"), queryset=Indicator.objects.none()
+    )
     title = forms.CharField(label=pgettext_lazy("tasklist", "Task"), max_length=200)
     description = forms.CharField(
-        label=pgettext_lazy("tasklist", "Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("tasklist", "Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    lead_unit = forms.ModelChoiceField(label=pgettext_lazy("tasklist", "Lead unit"), queryset=selectors.unit_choices())
+    lead_unit = forms.ModelChoiceField(
+        label=pgettext_lazy("tasklist", "Lead unit"), queryset=selectors.unit_choices()
+    )
     units = forms.ModelMultipleChoiceField(
         label=pgettext_lazy("tasklist", "Other responsible units"),
         queryset=selectors.unit_choices(),
         required=False,
+        help_text=pgettext_lazy("tasklist", "Hold Ctrl (⌘ on a Mac) to choose several."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    due_on = forms.DateField(label=pgettext_lazy("tasklist", "Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label=pgettext_lazy("tasklist", "Deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     target_value = forms.CharField(label=pgettext_lazy("tasklist", "Target figure"), max_length=30)
     target_unit = forms.CharField(label=pgettext_lazy("tasklist", "Unit of measure"), max_length=20)
-    target_text = forms.CharField(label=pgettext_lazy("tasklist", "Target described"), max_length=200, required=False)
-    cycle = forms.ChoiceField(label=pgettext_lazy("tasklist", "Reporting cycle"), choices=ReportCycle.choices)
+    target_text = forms.CharField(
+        label=pgettext_lazy("tasklist", "Target described"), max_length=200, required=False
+    )
+    cycle = forms.ChoiceField(
+        label=pgettext_lazy("tasklist", "Reporting cycle"),
+        choices=ReportCycle.choices,
+        initial=ReportCycle.MONTHLY,
+    )
     plan = forms.CharField(
         label=pgettext_lazy("tasklist", "Monthly plan: one line per month, e.g. 3|plan drafted|10"),
         required=False,
@@ -106,20 +134,33 @@ class TaskForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    source = forms.ChoiceField(label=pgettext_lazy("tasklist", "Source"), choices=FindingSource.choices)
-    organisation = forms.ModelChoiceField(label=pgettext_lazy("tasklist", "Unit"), queryset=selectors.unit_choices())
+    source = forms.ChoiceField(
+        label=pgettext_lazy("tasklist", "Source"), choices=FindingSource.choices
+    )
+    organisation = forms.ModelChoiceField(
+        label=pgettext_lazy("tasklist", "Unit"), queryset=selectors.unit_choices()
+    )
     title = forms.CharField(label=pgettext_lazy("tasklist", "Problem"), max_length=200)
     detail = forms.CharField(
-        label=pgettext_lazy("tasklist", "Detail"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("tasklist", "Detail"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     found_on = forms.DateField(
-        label=pgettext_lazy("tasklist", "Found on"), widget=forms.DateInput(attrs={"type": "date"}), initial=dt.date.today
+        label=pgettext_lazy("tasklist", "Found on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=dt.date.today,
     )
     limit_days = forms.IntegerField(
-        label=pgettext_lazy("tasklist", "Working days to rectify"), min_value=1, max_value=120, initial=10
+        label=pgettext_lazy("tasklist", "Working days to rectify"),
+        min_value=1,
+        max_value=120,
+        initial=10,
     )
     indicator = forms.ModelChoiceField(
-        label=pgettext_lazy("tasklist", "Indicator"), queryset=Indicator.objects.none(), required=False
+        label=pgettext_lazy("tasklist", "Indicator"),
+        queryset=Indicator.objects.none(),
+        required=False,
     )
 
     def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
@@ -130,7 +171,9 @@ class FindingForm(forms.Form):
 
 class SubmissionForm(forms.Form):
     text = forms.CharField(
-        label=pgettext_lazy("tasklist", "What was rectified"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("tasklist", "What was rectified"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
@@ -144,5 +187,7 @@ class ReviewForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    year = forms.IntegerField(label=pgettext_lazy("tasklist", "Year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=pgettext_lazy("tasklist", "Year"), min_value=2000, max_value=2100
+    )
     file = forms.FileField(label=pgettext_lazy("tasklist", "Excel file (.xlsx)"))

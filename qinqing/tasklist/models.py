@@ -23,7 +23,10 @@ class Indicator(TimeStampedModel):  # 营商环境指标
     number = models.PositiveSmallIntegerField(pgettext_lazy("tasklist", "number"))
     name = models.CharField(pgettext_lazy("tasklist", "name"), max_length=60)
     lead_department = models.ForeignKey(
-        ORG, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("tasklist", "lead department")
+        ORG,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("tasklist", "lead department"),
     )
 
     class Meta:
@@ -54,31 +57,56 @@ class Task(TimeStampedModel):  # 营商环境任务
     (China time), the moment the appeals' ladder counts from."""
 
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="tasks", verbose_name=pgettext_lazy("tasklist", "indicator")
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name=pgettext_lazy("tasklist", "indicator"),
     )
     title = models.CharField(pgettext_lazy("tasklist", "task"), max_length=200)
     description = models.TextField(pgettext_lazy("tasklist", "description"), blank=True)
     lead_unit = models.ForeignKey(
-        ORG, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("tasklist", "lead unit")
+        ORG,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("tasklist", "lead unit"),
     )
     units = models.ManyToManyField(  # type: ignore[var-annotated]
-        ORG, blank=True, related_name="+", verbose_name=pgettext_lazy("tasklist", "other responsible units")
+        ORG,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("tasklist", "other responsible units"),
     )
     due_on = models.DateField(pgettext_lazy("tasklist", "deadline"))
     due_at = models.DateTimeField(editable=False)
-    target_value = models.DecimalField(pgettext_lazy("tasklist", "target"), max_digits=14, decimal_places=2)
+    target_value = models.DecimalField(
+        pgettext_lazy("tasklist", "target"), max_digits=14, decimal_places=2
+    )
     target_unit = models.CharField(pgettext_lazy("tasklist", "unit of measure"), max_length=20)
-    target_text = models.CharField(pgettext_lazy("tasklist", "target described"), max_length=200, blank=True)
+    target_text = models.CharField(
+        pgettext_lazy("tasklist", "target described"), max_length=200, blank=True
+    )
     achieved_value = models.DecimalField(
-        pgettext_lazy("tasklist", "achieved"), max_digits=14, decimal_places=2, null=True, blank=True
+        pgettext_lazy("tasklist", "achieved"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     cycle = models.CharField(
-        pgettext_lazy("tasklist", "reporting cycle"), max_length=8, choices=ReportCycle.choices, default="monthly"
+        pgettext_lazy("tasklist", "reporting cycle"),
+        max_length=8,
+        choices=ReportCycle.choices,
+        default="monthly",
     )
     status = models.CharField(
-        pgettext_lazy("tasklist", "status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.ACTIVE
+        pgettext_lazy("tasklist", "status"),
+        max_length=10,
+        choices=TaskStatus.choices,
+        default=TaskStatus.ACTIVE,
     )
-    completed_at = models.DateTimeField(pgettext_lazy("tasklist", "completed at"), null=True, blank=True)
+    completed_at = models.DateTimeField(
+        pgettext_lazy("tasklist", "completed at"), null=True, blank=True
+    )
     created_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -104,10 +132,16 @@ class Task(TimeStampedModel):  # 营商环境任务
 
 class PlanStep(models.Model):  # 月度计划
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="plan")
-    month = models.PositiveSmallIntegerField(pgettext_lazy("tasklist", "month"))  # 1..12 of the indicator's year
+    month = models.PositiveSmallIntegerField(
+        pgettext_lazy("tasklist", "month")
+    )  # 1..12 of the indicator's year
     milestone = models.CharField(pgettext_lazy("tasklist", "planned milestone"), max_length=200)
     planned_value = models.DecimalField(
-        pgettext_lazy("tasklist", "planned figure"), max_digits=14, decimal_places=2, null=True, blank=True
+        pgettext_lazy("tasklist", "planned figure"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
 
     class Meta:
@@ -124,10 +158,16 @@ class PlanStep(models.Model):  # 月度计划
 
 class Report(TimeStampedModel):  # 进展报送
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports")
-    period_start = models.DateField(pgettext_lazy("tasklist", "period"))  # the Monday or the 1st the report covers
+    period_start = models.DateField(
+        pgettext_lazy("tasklist", "period")
+    )  # the Monday or the 1st the report covers
     text = models.TextField(pgettext_lazy("tasklist", "progress"))
     achieved_value = models.DecimalField(
-        pgettext_lazy("tasklist", "achieved"), max_digits=14, decimal_places=2, null=True, blank=True
+        pgettext_lazy("tasklist", "achieved"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     completes = models.BooleanField(pgettext_lazy("tasklist", "reports completion"), default=False)
     unit = models.ForeignKey(ORG, on_delete=models.PROTECT, related_name="+")
@@ -221,22 +261,37 @@ class FindingStatus(models.TextChoices):
 
 class Finding(TimeStampedModel):  # 巡察/暗访/督查发现的问题 and its rectification case
     number = models.CharField(pgettext_lazy("tasklist", "number"), max_length=20, unique=True)
-    source = models.CharField(pgettext_lazy("tasklist", "source"), max_length=12, choices=FindingSource.choices)
+    source = models.CharField(
+        pgettext_lazy("tasklist", "source"), max_length=12, choices=FindingSource.choices
+    )
     organisation = models.ForeignKey(
-        ORG, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("tasklist", "unit")
+        ORG,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("tasklist", "unit"),
     )
     title = models.CharField(pgettext_lazy("tasklist", "problem"), max_length=200)
     detail = models.TextField(pgettext_lazy("tasklist", "detail"), blank=True)
     found_on = models.DateField(pgettext_lazy("tasklist", "found on"))
-    limit_days = models.PositiveSmallIntegerField(pgettext_lazy("tasklist", "working days to rectify"))
+    limit_days = models.PositiveSmallIntegerField(
+        pgettext_lazy("tasklist", "working days to rectify")
+    )
     due_at = models.DateTimeField(pgettext_lazy("tasklist", "rectify by"))
     status = models.CharField(
-        pgettext_lazy("tasklist", "status"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
+        pgettext_lazy("tasklist", "status"),
+        max_length=10,
+        choices=FindingStatus.choices,
+        default=FindingStatus.OPEN,
     )
-    rectified_at = models.DateTimeField(pgettext_lazy("tasklist", "rectified at"), null=True, blank=True)
+    rectified_at = models.DateTimeField(
+        pgettext_lazy("tasklist", "rectified at"), null=True, blank=True
+    )
     overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     inspector = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("tasklist", "inspector")
+        USER,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("tasklist", "inspector"),
     )
     indicator = models.ForeignKey(
         Indicator, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"

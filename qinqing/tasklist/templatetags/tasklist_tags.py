@@ -19,3 +19,11 @@ def num(value: Any) -> str:
 @register.filter
 def percent(value: Any) -> str:
     return "—" if value is None else f"{float(value):.0%}"
+
+
+@register.filter
+def works_for_a_unit(user: Any) -> bool:
+    """Whether the person reports for a responsible unit (shows 我的任务)."""
+    from qinqing.tasklist.selectors import unit_ids
+
+    return bool(unit_ids(user))
