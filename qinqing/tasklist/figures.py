@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,3 +90,21 @@ def due_between(field: str, due_from: dt.date | None, due_to: dt.date | None) ->
         after = dt.datetime.combine(due_to + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
         condition &= Q(**{f"{field}__lt": after})
     return condition
+
+
+def cockpit_summary(year: int | None = None) -> dict[str, int]:
+    """The cockpit's task-list line: this year's tasks, done, overdue; findings open.
+    Two aggregate queries."""
+    now = timezone.now()
+    year = year or timezone.localdate(now).year
+    counts = (
+        Task.objects.filter(indicator__year=year)
+        .exclude(status=TaskStatus.CANCELLED)
+        .aggregate(
+            tasks=Count("pk"),
+            done=Count("pk", filter=Q(status=TaskStatus.DONE)),
+            overdue=Count("pk", filter=Q(status=TaskStatus.ACTIVE, due_at__lt=now)),
+        )
+    )
+    counts["findings_open"] = Finding.objects.exclude(status=FindingStatus.ACCEPTED).count()
+    return counts

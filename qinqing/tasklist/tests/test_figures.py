@@ -1,6 +1,7 @@
 import datetime as dt
 
 import time_machine
+from django.urls import reverse
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from qinqing.core.figures import computed_figure
@@ -75,3 +76,21 @@ def test_rectified_on_time_rate(supervisor, district, handler, client_for, today
     assert fig.compute([district.dept.pk], start, end) == {district.dept.pk: 0.5}
     page = client_for(supervisor).get(fig.drill(district.dept.pk, start, end))
     assert page.context["page"].paginator.count == 2
+
+
+def test_cockpit_summary_counts_this_years_list(task, other_task, supervisor, district, today):
+    from qinqing.tasklist.figures import cockpit_summary
+
+    services.record_finding(
+        actor=supervisor,
+        source="inspection",
+        organisation=district.dept,
+        title="一",
+        found_on=today,
+    )
+    assert cockpit_summary(today.year) == {"tasks": 2, "done": 0, "overdue": 0, "findings_open": 1}
+
+
+def test_leader_sees_the_task_list_on_the_cockpit(client_for, leader, task):
+    text = client_for(leader).get(reverse("analytics:cockpit")).content.decode()
+    assert "营商环境任务完成" in text
