@@ -1,8 +1,8 @@
 import datetime as dt
 
 import time_machine
-from django.urls import reverse
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from qinqing.core.figures import computed_figure
 from qinqing.tasklist import services
