@@ -155,9 +155,15 @@ def _evidence(title: str) -> list[SimpleUploadedFile]:
     return [SimpleUploadedFile("佐证材料.pdf", body, content_type="application/pdf")]
 
 
+def demo_year(today: dt.date) -> int:
+    """The year whose list the demo shows: this year once it is some months old, else
+    last year (so a demo seeded in January still has a year of work to show)."""
+    return (today - dt.timedelta(days=120)).year
+
+
 def seed_tasklist(clock: DemoClock) -> int:
     """Returns the number of tasks created (0 when the year's list already exists)."""
-    year = clock.today.year
+    year = demo_year(clock.today)
     if Indicator.objects.filter(year=year).exists():
         return 0
     rng = random.Random(13)
@@ -195,7 +201,7 @@ def seed_tasklist(clock: DemoClock) -> int:
     steps: list[tuple[dt.datetime, Callable[[], object]]] = []
     for n, task in enumerate(tasks):
         steps += _task_story(task, n, clock, rng)
-    for month in range(1, clock.today.month + 1):
+    for month in range(1, 13):  # steps still in the future are left undone
         sweep_at = clock.office_time(_month_end(year, month), rng)
         steps.append((sweep_at, services.sweep_overdue_tasks))
         steps += _comments(tasks, indicators, leader, year, month, clock, rng)

@@ -18,13 +18,13 @@ from qinqing.tasklist.schemas import (
     FindingCreate,
     FindingRead,
     IndicatorRead,
+    ListTaskCreate,
+    ListTaskRead,
     MonthlyRead,
     ReportCreate,
     ReportRead,
     ReviewCreate,
     SubmissionCreate,
-    TaskCreate,
-    TaskRead,
 )
 
 router = Router(tags=["tasklist"])
@@ -137,7 +137,7 @@ def list_indicators(request: HttpRequest, year: int | None = None) -> list[dict[
     ]
 
 
-@router.get("/tasks", response=list[TaskRead], summary="Tasks visible to me")
+@router.get("/tasks", response=list[ListTaskRead], summary="Tasks visible to me")
 def list_tasks(
     request: HttpRequest, year: int | None = None, unit_id: int | None = None, status: str = ""
 ) -> list[dict[str, Any]]:
@@ -154,14 +154,14 @@ def list_tasks(
     return [_task_read(t) for t in qs.order_by("due_on", "pk")[:PAGE]]
 
 
-@router.get("/tasks/{task_id}", response=TaskRead, summary="One task")
+@router.get("/tasks/{task_id}", response=ListTaskRead, summary="One task")
 def get_task(request: HttpRequest, task_id: int) -> dict[str, Any]:
     _use(request)
     return _task_read(get_object_or_404(_tasks(request), pk=task_id))
 
 
-@router.post("/tasks", response={201: TaskRead}, summary="Put a task on the list (营商办)")
-def create_task(request: HttpRequest, payload: TaskCreate) -> Status:
+@router.post("/tasks", response={201: ListTaskRead}, summary="Put a task on the list (营商办)")
+def create_task(request: HttpRequest, payload: ListTaskCreate) -> Status:
     ensure(selectors.manages(request.user), request, request.user, "api:tasklist:task_create")
     indicator = get_object_or_404(Indicator, pk=payload.indicator_id)
     units = {

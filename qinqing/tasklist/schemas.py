@@ -31,7 +31,7 @@ class PlanLineCreate(Schema):
     planned_value: str | None = Field(default=None, max_length=30)
 
 
-class TaskCreate(Schema):
+class ListTaskCreate(Schema):
     indicator_id: int
     title: str = Field(max_length=200)
     description: str = Field(default="", max_length=5000)
@@ -45,7 +45,7 @@ class TaskCreate(Schema):
     plan: list[PlanLineCreate] = Field(default_factory=list, max_length=12)
 
 
-class TaskRead(Schema):
+class ListTaskRead(Schema):
     id: int
     indicator_id: int
     indicator_name: str
