@@ -177,7 +177,7 @@ def filtered_tasks(
         tasks = tasks.filter(due_between("due_at", due_from, due_to)).exclude(
             status=TaskStatus.CANCELLED
         )
-        params.update(due_from=due_from, due_to=due_to)
+        params["due_from"], params["due_to"] = due_from, due_to
     status = request.GET.get("status", "")
     now = timezone.now()
     if status == "overdue":

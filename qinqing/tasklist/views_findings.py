@@ -40,7 +40,7 @@ def findings(request: HttpRequest) -> HttpResponse:
     due_from, due_to = date_param(request, "due_from"), date_param(request, "due_to")
     if due_from or due_to:
         rows = rows.filter(due_between("due_at", due_from, due_to))
-        params.update(due_from=due_from, due_to=due_to)
+        params["due_from"], params["due_to"] = due_from, due_to
     status = request.GET.get("status", "")
     now = timezone.now()
     if status == "overdue":
