@@ -173,9 +173,9 @@ def seed_tasklist(clock: DemoClock) -> int:
     clock.at(clock.office_time(dt.date(year, 1, 6), rng))
     indicators = {
         name: services.create_indicator(
-            actor=office, year=year, name=name, lead_department=orgs[code]
+            actor=office, year=year, name=name, lead_department=orgs[LEADS[name]]
         )
-        for name, code in LEADS.items()
+        for name in services.STANDARD_INDICATORS
     }
     tasks: list[Task] = []
     for name, title, lead, others, month, target, unit in TASKS:
