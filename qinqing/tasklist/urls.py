@@ -7,6 +7,7 @@ app_name = "tasklist"
 urlpatterns = [
     path("", views.home, name="home"),
     path("mine/", views.mine, name="mine"),
+    path("indicators/setup/", views.indicators_setup, name="indicators_setup"),
     path("indicators/<int:indicator_id>/", views.indicator, name="indicator"),
     path("tasks/", views.tasks, name="tasks"),
     path("tasks/new/", views.task_new, name="task_new"),

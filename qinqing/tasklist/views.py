@@ -22,7 +22,7 @@ from qinqing.lib.excel import xlsx_bytes
 from qinqing.tasklist import events, imports, monthly, selectors, services
 from qinqing.tasklist.figures import due_between
 from qinqing.tasklist.forms import CancelForm, CommentForm, ImportForm, ReportForm, TaskForm
-from qinqing.tasklist.models import Task, TaskStatus
+from qinqing.tasklist.models import Indicator, Task, TaskStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = 50
@@ -155,6 +155,42 @@ def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
             "comments": selectors.comments_for(indicator=item).filter(task__isnull=True),
             "form": form,
         },
+    )
+
+
+@login_required
+def indicators_setup(request: HttpRequest) -> HttpResponse:
+    """营商办 sets up the year's standard indicators and their lead departments."""
+    manager_required(request, "indicator_create")
+    year = year_of(request)
+    units = list(selectors.unit_choices().order_by("path"))
+    by_pk = {u.pk: u for u in units}
+    current = {
+        i.name: i.lead_department_id
+        for i in Indicator.objects.filter(year__in=[year - 1, year]).order_by("year")
+    }
+    if request.method == "POST":
+        leads = {
+            name: by_pk[int(raw)]
+            for n, name in enumerate(services.STANDARD_INDICATORS)
+            if (raw := request.POST.get(f"lead-{n}", "")).isdigit() and int(raw) in by_pk
+        }
+        try:
+            created = services.set_up_indicators(actor=request.user, year=year, leads=leads)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已设置 {len(created)} 项指标。")
+            return redirect(f"{reverse('tasklist:home')}?year={year}")
+    existing = set(Indicator.objects.filter(year=year).values_list("name", flat=True))
+    rows = [
+        {"n": n, "name": name, "lead": current.get(name), "exists": name in existing}
+        for n, name in enumerate(services.STANDARD_INDICATORS)
+    ]
+    return render(
+        request,
+        "tasklist/indicators_setup.html",
+        {"title": f"设置{year}年指标", "year": year, "rows": rows, "units": units},
     )
 
 

@@ -16,6 +16,7 @@ from qinqing.tasklist.services.work import (
     create_indicator,
     create_task,
     report_progress,
+    set_up_indicators,
 )
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "remind_reports_due",
     "report_progress",
     "review_rectification",
+    "set_up_indicators",
     "submit_rectification",
     "sweep_overdue_findings",
     "sweep_overdue_tasks",

@@ -102,6 +102,28 @@ def create_indicator(
         )
 
 
+def set_up_indicators(*, actor: Any, year: int, leads: dict[str, Organisation]) -> list[Indicator]:
+    """The year's indicators from the standard list, each with its lead department;
+    names the year already has are left as they are. All or nothing."""
+    require(selectors.manages(actor), actor, "indicator_create")
+    unknown = set(leads) - set(STANDARD_INDICATORS)
+    if unknown:
+        raise ValidationError({"name": f"不是标准指标：{'、'.join(sorted(unknown))}。"})
+    with transaction.atomic():
+        existing = set(Indicator.objects.filter(year=year).values_list("name", flat=True))
+        return [
+            create_indicator(
+                actor=actor,
+                year=year,
+                name=name,
+                lead_department=leads[name],
+                number=STANDARD_INDICATORS.index(name) + 1,
+            )
+            for name in STANDARD_INDICATORS
+            if name in leads and name not in existing
+        ]
+
+
 # --- tasks ---------------------------------------------------------------------------
 def _clean_plan(plan: Iterable[PlanLine]) -> list[PlanLine]:
     lines: list[PlanLine] = []

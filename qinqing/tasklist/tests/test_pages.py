@@ -124,3 +124,32 @@ def test_office_creates_a_task_from_the_form(client_for, supervisor, indicator, 
 def test_home_card_for_the_department(client_for, handler, task):
     text = client_for(handler).get("/").content.decode()
     assert "营商环境任务" in text
+
+
+def test_office_sets_up_the_years_indicators(
+    client_for, supervisor, handler, district, indicator, today
+):
+    from qinqing.tasklist.models import Indicator
+
+    client = client_for(supervisor)
+    page = client.get(f"/tasklist/indicators/setup/?year={today.year}")
+    assert page.status_code == 200 and "已设置" in page.content.decode()  # 开办企业 exists
+    response = client.post(
+        f"/tasklist/indicators/setup/?year={today.year}",
+        {
+            "lead-1": district.dept.pk,
+            "lead-7": district.other_dept.pk,
+            "lead-0": district.other_dept.pk,
+        },
+    )
+    assert response.status_code == 302
+    names = dict(Indicator.objects.filter(year=today.year).values_list("name", "lead_department"))
+    assert names == {
+        "开办企业": district.dept.pk,
+        "办理建筑许可": district.dept.pk,
+        "纳税": district.other_dept.pk,
+    }
+    assert Indicator.objects.get(name="纳税").number == 8
+    assert (
+        client_for(handler).get(f"/tasklist/indicators/setup/?year={today.year}").status_code == 403
+    )
