@@ -20,6 +20,7 @@ from qinqing.accounts.models import Organisation
 from qinqing.accounts.permissions import ensure
 from qinqing.lib.excel import xlsx_bytes
 from qinqing.tasklist import events, imports, monthly, selectors, services
+from qinqing.tasklist.clocks import clock_words
 from qinqing.tasklist.figures import due_between
 from qinqing.tasklist.forms import CancelForm, CommentForm, ImportForm, ReportForm, TaskForm
 from qinqing.tasklist.models import Indicator, Task, TaskStatus
@@ -291,6 +292,9 @@ def task(request: HttpRequest, task_id: int) -> HttpResponse:
             "comment_form": CommentForm() if selectors.may_comment(user) else None,
             "cancel_form": CancelForm() if selectors.manages(user) else None,
             "now": timezone.now(),
+            "clock": clock_words(item.due_at, timezone.now())
+            if item.status == TaskStatus.ACTIVE
+            else "",
             "this_month": timezone.localdate().month,
         },
     )

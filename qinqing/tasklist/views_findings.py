@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from qinqing.accounts.models import Organisation
 from qinqing.accounts.permissions import ensure
 from qinqing.tasklist import events, selectors, services
+from qinqing.tasklist.clocks import clock_words
 from qinqing.tasklist.figures import due_between
 from qinqing.tasklist.forms import FindingForm, ReviewForm, SubmissionForm
 from qinqing.tasklist.models import FindingSource, FindingStatus
@@ -23,7 +24,6 @@ from qinqing.tasklist.views import (
     use_required,
     year_of,
 )
-from qinqing.workdays.services import get_calendar
 
 OPEN = [FindingStatus.OPEN, FindingStatus.RETURNED]
 
@@ -88,15 +88,6 @@ def finding_new(request: HttpRequest) -> HttpResponse:
     return render(request, "tasklist/finding_new.html", {"title": "登记问题", "form": form})
 
 
-def _clock(due_at: object, now: object) -> str:
-    calendar = get_calendar()
-    if now > due_at:  # type: ignore[operator]
-        late = calendar.working_days_between(due_at, now, fallback=True)  # type: ignore[arg-type]
-        return f"已超期 {max(late, 0) + 1} 个工作日"
-    left = calendar.working_days_between(now, due_at, fallback=True)  # type: ignore[arg-type]
-    return "今日到期" if left == 0 else f"剩余 {left} 个工作日"
-
-
 @login_required
 def finding(request: HttpRequest, finding_id: int) -> HttpResponse:
     use_required(request)
@@ -112,7 +103,7 @@ def finding(request: HttpRequest, finding_id: int) -> HttpResponse:
             "finding": item,
             "submissions": item.submissions.select_related("submitted_by", "reviewed_by"),
             "timeline": events.timeline(f"finding:{item.pk}"),
-            "clock": _clock(item.due_at, now) if item.status in OPEN else "",
+            "clock": clock_words(item.due_at, now) if item.status in OPEN else "",
             "may_submit": unit and item.status in OPEN,
             "may_review": manages and item.status == FindingStatus.SUBMITTED,
             "submit_form": SubmissionForm(),

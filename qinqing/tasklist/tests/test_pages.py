@@ -30,6 +30,7 @@ def test_task_page_shows_plan_reports_comments_and_escalations(
     assert "完成系统联调" in text
     assert "注意进度" in text
     assert "提醒" in text  # the ladder's first step
+    assert "剩余" in text or "今日到期" in text
     assert f"{task.due_on.year}年{task.due_on.month}月{task.due_on.day}日" in text
 
 
