@@ -16,6 +16,7 @@ from qinqing.demo.appeals import seed_appeals
 from qinqing.demo.catalog import seed_catalog
 from qinqing.demo.clock import DemoClock
 from qinqing.demo.liaison import seed_liaison
+from qinqing.demo.tasklist import seed_tasklist
 from qinqing.enterprises.models import Enterprise
 
 DEMO_PASSWORD = d.DEMO_PASSWORD
@@ -132,6 +133,8 @@ def seed_world(
     phases.done("catalog")
     seed_liaison()
     phases.done("liaison")
+    seed_tasklist(clock)
+    phases.done("tasklist")
 
     district = orgs[d.DISTRICT[0]]
     leader = User.objects.get(username="leader")
