@@ -12,7 +12,11 @@ What it loads and measures:
    100,000 generated profile rows (one year each), and once more unchanged (re-import);
    then 200,000 indicator rows through the same path. The reference, in the same run:
    COPY of the same CSV rows into a table of the same width (12 typed columns, no
-   index); `import_profiles_ratio` is the import rate ÷ the COPY rate.
+   index); `import_profiles_ratio` is the import rate ÷ the COPY rate. A second
+   reference, the database's floor for this import: every row the import wrote
+   (enterprises, claims, facts, figures, events) COPYed in one transaction into tables
+   with the same indexes and deferred foreign keys; `import_profiles_vs_floor` is the
+   import's time over it.
 2. The rest of the 1,000,000 enterprises with 3 years of facts (statistics), their
    effective figures, qualifications, tags and pools, and 24 months of monthly
    electricity readings for every enterprise (24,000,000 rows), generated inside
@@ -135,6 +139,60 @@ def reference_copy(data: bytes, rows: int) -> float:
     return rate
 
 
+FLOOR_TABLES = [
+    "enterprises_enterprise",
+    "enterprises_profileclaim",
+    "enterprises_yearfact",
+    "enterprises_yearfigure",
+    "enterprises_enterpriseevent",
+]
+
+
+def write_floor(import_time: float) -> None:
+    """The database's own cost of what the first import wrote: the same rows (every
+    enterprise, claim, yearly fact, figure and event it created) COPYed into tables like
+    the real ones (same indexes, same deferred foreign keys) in one transaction.
+    `import_profiles_vs_floor` is the import's time over this floor: what the import
+    adds to the writes it cannot avoid."""
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        dumps = {}
+        for table in FLOOR_TABLES:
+            with conn.cursor().copy(f"COPY {table} TO STDOUT") as copy:
+                dumps[table] = b"".join(bytes(block) for block in copy)
+        for table in FLOOR_TABLES:
+            conn.execute(f"CREATE TABLE floor_{table} (LIKE {table} INCLUDING ALL)")
+        for table in FLOOR_TABLES:
+            rows = conn.execute(
+                "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                f"WHERE conrelid = '{table}'::regclass AND contype = 'f'"
+            ).fetchall()
+            for (definition,) in rows:
+                definition = definition.replace(
+                    "REFERENCES enterprises_enterprise(", "REFERENCES floor_enterprises_enterprise("
+                )
+                conn.execute(f"ALTER TABLE floor_{table} ADD {definition}")
+        start = time.perf_counter()
+        parts = {}
+        with conn.transaction(), conn.cursor() as cursor:
+            for table in FLOOR_TABLES:
+                began = time.perf_counter()
+                with cursor.copy(f"COPY floor_{table} FROM STDIN") as copy:
+                    copy.write(dumps[table])
+                parts[table.removeprefix("enterprises_")] = time.perf_counter() - began
+            began = time.perf_counter()
+        parts["commit (deferred foreign keys)"] = time.perf_counter() - began
+        elapsed = time.perf_counter() - start
+        rows = sum(data.count(b"\n") for data in dumps.values())
+        conn.execute("DROP TABLE " + ", ".join(f"floor_{t}" for t in reversed(FLOOR_TABLES)))
+    figure("import_db_floor_rows", rows, "rows")
+    figure("import_db_floor_time", elapsed, "s")
+    for part, seconds in parts.items():
+        print(f"#   floor {part}: {seconds:.2f} s", flush=True)
+    figure("import_profiles_vs_floor", import_time / elapsed, "x the floor")
+
+
 def bench_import(*, indicators: bool = True) -> None:
     from qinqing.enterprises.imports import import_file
     from qinqing.enterprises.models import ImportJob
@@ -154,6 +212,7 @@ def bench_import(*, indicators: bool = True) -> None:
         )
     data = buffer.getvalue().encode("utf-8")
     reference = reference_copy(data, IMPORT_ROWS)
+    first_elapsed = 0.0
     for label in ("import_profiles", "reimport_profiles_unchanged"):
         start = time.perf_counter()
         result = import_file(
@@ -164,12 +223,14 @@ def bench_import(*, indicators: bool = True) -> None:
             all_or_nothing=True,
         )
         elapsed = time.perf_counter() - start
+        first_elapsed = first_elapsed or elapsed
         assert not result.errors, result.errors[:3]
         figure(f"{label}_rows", IMPORT_ROWS, "rows")
         figure(f"{label}_time", elapsed, "s")
         figure(f"{label}_rate", IMPORT_ROWS / elapsed, "rows/s")
         figure(f"{label}_ratio", IMPORT_ROWS / elapsed / reference, "of COPY")
     figure("reimport_unchanged_rows", result.counts.unchanged, "rows")
+    write_floor(first_elapsed)
     if not indicators:
         return
 

@@ -13,7 +13,12 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
+# ../shared/data from the project root; a git worktree sits one level deeper, so the
+# nearest ancestor that has shared/data wins.
+DATA_DIR = next(
+    (p / "shared" / "data" for p in PROJECT_ROOT.parents if (p / "shared" / "data").is_dir()),
+    PROJECT_ROOT.parent / "shared" / "data",
+)
 HOTSPOT_CSV = DATA_DIR / "gov-messages" / "hotspot.csv"
 FUZHOU_CSV = DATA_DIR / "fuzhou-12345" / "tickets.csv"
 # Most of hotspot.csv falls in 2019; the few 2017-2018 stragglers would make every
@@ -25,7 +30,14 @@ DATE_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-
 
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from qinqing.analytics.ml.hotspots import Message, find_hotspots  # noqa: E402
+from qinqing.analytics.ml.hotspots import (  # noqa: E402
+    HotSpot,
+    HotSpotSettings,
+    Message,
+    find_hotspots,
+    place_conflicts,
+    title_place_matrix,
+)
 from qinqing.analytics.ml.seasonal import (  # noqa: E402
     DatedItem,
     display_topic,
@@ -76,13 +88,31 @@ def figure(name: str, value: float | int, unit: str) -> None:
     print(f"{name}: {shown} {unit}", flush=True)
 
 
+# The settings before the place and anchor guards: the same-run reference.
+REFERENCE = HotSpotSettings(anchor_min_titles=10**9, place_conflict_factor=1.0)
+# The case the guards were written for: one fraud case, many differently worded letters.
+CASE_PHRASE = "58车贷"
+
+
 def bench_hotspots(messages: list[Message]) -> None:
     dated = [m for m in messages if m.date is not None and m.date.date() >= PERIOD_START]
     end = max(m.date.date() for m in dated if m.date is not None)
     print(f"hot-spot period {PERIOD_START}..{end}: {len(dated)} messages", flush=True)
     started = time.perf_counter()
+    reference = find_hotspots(dated, period=(PERIOD_START, end), settings=REFERENCE)
+    figure("hotspot_seconds_reference", time.perf_counter() - started, "s")
+    started = time.perf_counter()
     spots = find_hotspots(dated, period=(PERIOD_START, end))
     figure("hotspot_seconds", time.perf_counter() - started, "s")
+    by_id = {m.id: m for m in dated}
+    for name, found in (("", spots), ("_reference", reference)):
+        case = [s for s in found if any(CASE_PHRASE in by_id[i].title for i in s.member_ids)]
+        figure(f"hotspot_{CASE_PHRASE}_clusters{name}", len(case), "count")
+        figure(
+            f"hotspot_{CASE_PHRASE}_largest{name}", max((s.count for s in case), default=0), "count"
+        )
+        mixed = sum(_mixes_places(s, by_id) for s in found[:50])
+        figure(f"hotspot_top50_mixing_places{name}", mixed, "count")
     figure("hotspot_clusters", len(spots), "count")
     figure("hotspot_messages_in_clusters", sum(s.count for s in spots), "count")
     print("top 10 hot spots (score | messages/authors | likes | dates | label | places):")
@@ -91,6 +121,12 @@ def bench_hotspots(messages: list[Message]) -> None:
             f"  {rank:2d}. {spot.score:5.2f} | {spot.count}/{spot.authors} | {spot.likes} | "
             f"{spot.first_date}..{spot.last_date} | {spot.label} | {', '.join(spot.places)}"
         )
+
+
+def _mixes_places(spot: HotSpot, by_id: dict) -> bool:  # type: ignore[type-arg]
+    """Two members whose titles name places with nothing in common."""
+    members = [by_id[i] for i in spot.member_ids]
+    return bool(place_conflicts(title_place_matrix(members)).any())
 
 
 def bench_duplicates(messages: list[Message]) -> None:

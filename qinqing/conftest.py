@@ -1,5 +1,6 @@
 """Personas and fixtures shared by every app's tests."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -185,3 +186,14 @@ def _seeded_rows_survive_flushes(request: pytest.FixtureRequest) -> None:
     for module_path, model_label in _SEEDS:
         if not apps.get_model(model_label).objects.exists():
             importlib.import_module(module_path).seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar() -> Iterator[None]:
+    """The working-day calendar is kept per process (workdays.services); a test's rows
+    are rolled back when it ends, so every test starts without a kept copy."""
+    from qinqing.workdays.services import forget_calendar
+
+    forget_calendar()
+    yield
+    forget_calendar()

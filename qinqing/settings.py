@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "qinqing.catalog",
     "qinqing.ratings",
     "qinqing.liaison",
+    "qinqing.tasklist",
     "qinqing.assessment",
     "qinqing.analytics",
     "qinqing.demo",
@@ -108,9 +109,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and task queue -------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "qinqing.core.cache.ReusingRedisCache", "LOCATION": REDIS_URL}}
     HUEY = RedisHuey("qinqing", url=REDIS_URL, immediate=False)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -232,6 +231,10 @@ IMPORT_JOB_HEARTBEAT_SECONDS = env_int("IMPORT_JOB_HEARTBEAT_SECONDS", 30)
 # (Redis in production, so every worker process shares the count). 0 turns a limit off.
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)
 OPEN311_RATE_LIMIT_PER_MINUTE = env_int("OPEN311_RATE_LIMIT_PER_MINUTE", 120)
+# API tokens and memberships are cached for this long (accounts.credentials; every
+# change through the accounts services or the admin takes effect at once). Only with a
+# cache all worker processes share: 0 (off) without Redis.
+CREDENTIAL_CACHE_SECONDS = env_int("CREDENTIAL_CACHE_SECONDS", 300 if REDIS_URL else 0)
 
 # --- Outside edges ----------------------------------------------------------
 SMS_BACKEND = env_str("SMS_BACKEND", "qinqing.core.sms.ConsoleSmsBackend")

@@ -14,3 +14,7 @@ os.environ.setdefault(
 # sets a limit (qinqing/tests/test_rate_limits.py).
 os.environ.setdefault("API_RATE_LIMIT_PER_MINUTE", "0")
 os.environ.setdefault("OPEN311_RATE_LIMIT_PER_MINUTE", "0")
+# Cached credentials are keyed by user and token ids, which repeat from one test run to
+# the next while the cache (Redis) keeps its keys: off unless a test turns it on
+# (qinqing/accounts/tests/test_credentials_cache.py).
+os.environ.setdefault("CREDENTIAL_CACHE_SECONDS", "0")

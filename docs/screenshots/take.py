@@ -30,7 +30,10 @@ def main(base: str) -> None:
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            executable_path="/usr/bin/chromium",
+            # --lang: native date inputs follow the browser's own language (年/月/日 needs
+            # Debian's chromium-l10n), not the page's locale
+            args=["--no-sandbox", "--disable-gpu", "--lang=zh-CN"],
         )
         for name, username, path in SHOTS:
             context = browser.new_context(

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
+from qinqing.accounts import credentials
 from qinqing.accounts.models import Membership, Organisation, Role, User
 from qinqing.core.audit import record_audit
 from qinqing.core.models import AuditEvent
@@ -22,18 +23,28 @@ _CACHE_ATTR = "_qinqing_memberships"
 
 
 def _memberships(user: Any) -> list[tuple[str, int, str]]:
-    """(role, organisation id, organisation path) for the user, cached on the object."""
+    """(role, organisation id, organisation path) for the user, cached on the object
+    (and across requests, see accounts.credentials)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user, organisation__is_active=True).values_list(
-                "role", "organisation_id", "organisation__path"
-            )
-        )
+        cached = credentials.cached("user", user.pk, lambda: load_memberships(user.pk))
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def load_memberships(user_id: int) -> list[tuple[str, int, str]]:
+    return list(
+        Membership.objects.filter(user_id=user_id, organisation__is_active=True).values_list(
+            "role", "organisation_id", "organisation__path"
+        )
+    )
+
+
+def remember_memberships(user: Any, memberships: list[tuple[str, int, str]]) -> None:
+    """Memberships read together with the user (an API token's cached entry)."""
+    setattr(user, _CACHE_ATTR, memberships)
 
 
 def forget_memberships(user: Any) -> None:

@@ -12,7 +12,7 @@ from ninja import Header, Query, Router, Status
 from qinqing.accounts.models import Organisation, Role
 from qinqing.accounts.permissions import deny, has_role
 from qinqing.appeals import metrics, selectors, services
-from qinqing.appeals.models import Appeal, Category, Extension
+from qinqing.appeals.models import Appeal, Extension
 from qinqing.appeals.schemas import (
     AppealCreate,
     AppealListItem,
@@ -30,7 +30,6 @@ from qinqing.appeals.schemas import (
     ReasonIn,
     ReplyIn,
 )
-from qinqing.enterprises.models import Enterprise
 from qinqing.lib.masking import mask_name, mask_phone
 from qinqing.lib.paging import MAX_PAGE
 
@@ -109,35 +108,20 @@ def create_appeal(
     idempotency_key: str = Header("", alias="Idempotency-Key"),
 ) -> Status:
     """A retry with the same `Idempotency-Key` returns the first appeal (200), never a second."""
-    enterprise = None
-    if payload.enterprise_uscc:
-        enterprise = Enterprise.objects.filter(uscc=payload.enterprise_uscc.strip().upper()).first()
-        if enterprise is None:
-            raise ValidationError({"enterprise_uscc": "企业库中没有这个统一社会信用代码。"})
-    category = None
-    if payload.category_id is not None:
-        category = Category.objects.filter(pk=payload.category_id).first()
-        if category is None:
-            raise ValidationError({"category_id": "诉求分类不存在。"})
-    division = None
-    if payload.division_id is not None:
-        division = Organisation.objects.filter(pk=payload.division_id).first()
-        if division is None:
-            raise ValidationError({"division_id": "行政区划不存在。"})
-    appeal, created = services.register_appeal(
-        actor=request.user,
+    data = services.IntakeInput(
         channel=payload.channel,
         appeal_type=payload.type,
-        category=category,
+        category=services.category_by_id(payload.category_id),
         title=payload.title,
         description=payload.description,
-        enterprise=enterprise,
+        enterprise=services.enterprise_by_uscc(payload.enterprise_uscc),
         requester_name=payload.requester_name,
         requester_phone=payload.requester_phone,
         address=payload.address,
-        division=division,
+        division=services.division_by_id(payload.division_id),
         idempotency_key=idempotency_key,
     )
+    appeal, created = services.register_appeal(data, actor=request.user)
     return Status(201 if created else 200, _read(request, appeal))
 
 

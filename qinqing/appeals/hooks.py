@@ -18,6 +18,12 @@ imports them; with none registered the intake page simply shows no suggestions.
                        "shared_words": [...], "same_enterprise": bool}, ...],
     }
 `advise` returns every duplicate as such a dict (at least {"id": ...}), once per appeal.
+
+Intake delegates: registering an appeal is the intake operators' (and supervisors')
+job. Another app may vouch for one more person in one narrow case:
+`register_intake_delegate(fn)` with `fn(actor, enterprise, channel) -> bool`; liaison
+says yes for the enterprise's own liaison cadre on the 包联 channel, so a difficulty
+raised on a visit becomes an appeal without waiting for an operator's click.
 """
 
 import logging
@@ -90,3 +96,25 @@ def announce(kind: str, event_id: int) -> None:
                 logger.exception("appeal event listener %r failed for event %s", fn, event_id)
 
     transaction.on_commit(run)
+
+
+IntakeDelegate = Callable[[Any, Any, str], bool]
+_DELEGATES: list[IntakeDelegate] = []
+
+
+def register_intake_delegate(fn: IntakeDelegate) -> None:
+    if fn not in _DELEGATES:
+        _DELEGATES.append(fn)
+
+
+def unregister_intake_delegate(fn: IntakeDelegate) -> None:
+    if fn in _DELEGATES:
+        _DELEGATES.remove(fn)
+
+
+def delegated_intake(actor: Any, enterprise: Any, channel: str) -> bool:
+    """Does a registered delegate let `actor` register an appeal for `enterprise` on
+    `channel`? (Never for an anonymous actor or without an enterprise.)"""
+    if enterprise is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return any(fn(actor, enterprise, channel) for fn in list(_DELEGATES))

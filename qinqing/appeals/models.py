@@ -95,7 +95,8 @@ class Category(models.Model):  # 诉求分类 (a small tree)
 
 
 class NumberCounter(models.Model):
-    """One row per (prefix, year); locked with select_for_update to hand out numbers."""
+    """One row per (prefix, year): the last serial handed out on SQLite; on PostgreSQL
+    the sequence of that prefix and year starts after it (services/numbers.py)."""
 
     prefix = models.CharField(max_length=12)
     year = models.PositiveSmallIntegerField()

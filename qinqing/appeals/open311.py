@@ -274,8 +274,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             )
         ]
         key = services.content_key(timezone.localdate().isoformat(), *fields)
-    appeal, _created = services.register_appeal(
-        actor=user,
+    intake = services.IntakeInput(
         channel=Channel.OPEN311,
         category=category,
         title=f"{category.name}：{description[:40]}",
@@ -287,6 +286,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         lon=lon,
         idempotency_key=key,
     )
+    appeal, _created = services.register_appeal(intake, actor=user)
     return _render(
         [{"service_request_id": appeal.number, "service_notice": "", "account_id": None}],
         fmt,

@@ -14,3 +14,7 @@ class CatalogConfig(AppConfig):
 
         register_event_labels(EVENT_LABELS)
         figures.register_figures()
+        from qinqing.catalog.selectors import store_lookup
+        from qinqing.core.material_store import register_certificate_lookup
+
+        register_certificate_lookup(store_lookup)  # policy applications ask materials once

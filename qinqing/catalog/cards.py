@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qinqing.accounts.models import Role
+from qinqing.accounts.permissions import enterprise_uscc
 from qinqing.core.nav import register_home_card, register_nav
 from qinqing.core.panels import register_enterprise_panel
 
@@ -14,13 +15,9 @@ OVERSIGHT = (Role.SUPERVISOR, Role.LEADER)
 
 
 def _worklist_card(user: Any) -> dict[str, Any] | None:
-    from qinqing.catalog.selectors import worklist_for
+    from qinqing.catalog.worklist import worklist_counts
 
-    qs = worklist_for(user)
-    return {
-        "open": qs.count(),
-        "overdue": qs.filter(due_at__lt=timezone.now(), paused_at__isnull=True).count(),
-    }
+    return worklist_counts(user)
 
 
 def _mine_card(user: Any) -> dict[str, Any] | None:
@@ -39,6 +36,7 @@ def _enterprise_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
         "matters": list(matters),
         "certificates": list(certificates),
         "today": timezone.localdate(),
+        "own": enterprise_uscc(user) == enterprise.uscc,
     }
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinqing.catalog.imports import MODES
 from qinqing.catalog.models import Audience, MatterChannel
@@ -20,7 +21,7 @@ def check_upload(upload: object) -> None:
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    q = forms.CharField(label=pgettext_lazy("catalog", "Search"), max_length=100, required=False)
     department = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
@@ -46,7 +47,7 @@ class RegisterForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Channel"),
         choices=[
-            (MatterChannel.WINDOW, _("At a window")),
+            (MatterChannel.WINDOW, pgettext_lazy("catalog", "At a window")),
             (MatterChannel.PROXY, _("Assisted by staff")),
         ],
     )
@@ -66,7 +67,9 @@ class AcceptForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("catalog", "Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     legal_ground = forms.CharField(label=_("Legal ground"), max_length=300, required=False)
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinqing.core.models import EventBase, TimeStampedModel
 
@@ -55,7 +56,7 @@ class Scope(models.TextChoices):  # 通办范围
 
 
 class Audience(models.TextChoices):
-    ENTERPRISE = "enterprise", _("Enterprises")
+    ENTERPRISE = "enterprise", pgettext_lazy("catalog", "Enterprises")
     PERSON = "person", _("Persons")
     BOTH = "both", _("Enterprises and persons")
 
@@ -100,7 +101,9 @@ class ServiceItem(TimeStampedModel):  # 政务服务事项 (实施清单)
         _("promised time limit (working days)"), null=True
     )
     is_instant = models.BooleanField(_("decided on the spot"), default=False)  # 即办件
-    visits = models.CharField(_("visits"), max_length=1, choices=Visits.choices, default="1")
+    visits = models.CharField(
+        pgettext_lazy("catalog", "visits"), max_length=1, choices=Visits.choices, default="1"
+    )
     online_depth = models.PositiveSmallIntegerField(
         _("online depth"), choices=OnlineDepth.choices, default=OnlineDepth.INFO
     )
@@ -162,8 +165,8 @@ class Material(models.Model):  # 申请材料
 
     class Meta:
         ordering = ["item_id", "order", "id"]
-        verbose_name = _("material")
-        verbose_name_plural = _("materials")
+        verbose_name = pgettext_lazy("catalog", "material")
+        verbose_name_plural = pgettext_lazy("catalog", "materials")
 
     def __str__(self) -> str:
         return self.name
@@ -212,9 +215,9 @@ class Certificate(TimeStampedModel):  # 电子证照 / 材料云柜
 
 
 class Bundle(TimeStampedModel):  # 一件事
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.SlugField(pgettext_lazy("catalog", "code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("catalog", "description"), blank=True)
     intent = models.CharField(_("intent"), max_length=20, blank=True)  # the guide's "what"
     audience = models.CharField(
         _("for"), max_length=10, choices=Audience.choices, default=Audience.ENTERPRISE
@@ -253,8 +256,8 @@ class BundleItem(models.Model):
 
 class BundleApplication(TimeStampedModel):  # 一件事申请: tracked as one
     class Status(models.TextChoices):
-        OPEN = "open", _("In progress")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("catalog", "In progress")
+        CLOSED = "closed", pgettext_lazy("catalog", "Closed")
 
     bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, related_name="applications")
     enterprise = models.ForeignKey(
@@ -278,12 +281,12 @@ class BundleApplication(TimeStampedModel):  # 一件事申请: tracked as one
 
 
 class MatterStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")  # 待受理
+    SUBMITTED = "submitted", pgettext_lazy("catalog", "Submitted")  # 待受理
     ACCEPTED = "accepted", _("Accepted")  # 已受理
     REVIEWING = "reviewing", _("Under review")  # 审查中
-    CORRECTING = "correcting", _("Returned for correction")  # 补正中
-    APPROVED = "approved", _("Approved")  # 办结（准予）
-    REFUSED = "refused", _("Refused")  # 办结（不予许可）
+    CORRECTING = "correcting", pgettext_lazy("catalog", "Returned for correction")  # 补正中
+    APPROVED = "approved", pgettext_lazy("catalog", "Approved")  # 办结（准予）
+    REFUSED = "refused", pgettext_lazy("catalog", "Refused")  # 办结（不予许可）
     NOT_ACCEPTED = "not_accepted", _("Not accepted")  # 不予受理
     WITHDRAWN = "withdrawn", _("Withdrawn")  # 撤回
 
@@ -294,6 +297,7 @@ OPEN_MATTER = (
     MatterStatus.REVIEWING,
     MatterStatus.CORRECTING,
 )
+OPEN_VALUES = [str(s.value) for s in OPEN_MATTER]  # plain strings, for index conditions
 FINAL_MATTER = (
     MatterStatus.APPROVED,
     MatterStatus.REFUSED,
@@ -303,8 +307,8 @@ FINAL_MATTER = (
 
 
 class MatterChannel(models.TextChoices):
-    ONLINE = "online", _("Online")  # 网上申请
-    WINDOW = "window", _("At a window")  # 窗口登记
+    ONLINE = "online", pgettext_lazy("catalog", "Online")  # 网上申请
+    WINDOW = "window", pgettext_lazy("catalog", "At a window")  # 窗口登记
     PROXY = "proxy", _("Assisted by staff")  # 帮办代办
 
 
@@ -326,8 +330,8 @@ class Matter(TimeStampedModel):  # 办件
     applicant = models.ForeignKey(  # the account that rates the service
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    applicant_name = models.CharField(_("applicant"), max_length=100)
-    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_name = models.CharField(pgettext_lazy("catalog", "applicant"), max_length=100)
+    applicant_phone = models.CharField(pgettext_lazy("catalog", "phone"), max_length=20, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=MatterChannel.choices)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -339,16 +343,18 @@ class Matter(TimeStampedModel):  # 办件
         _("status"), max_length=14, choices=MatterStatus.choices, db_index=True
     )
     form_data = models.JSONField(default=dict, blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("catalog", "submitted at"), db_index=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     limit_days = models.PositiveSmallIntegerField(null=True, blank=True)
-    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(
+        pgettext_lazy("catalog", "due at"), null=True, blank=True, db_index=True
+    )
     paused_at = models.DateTimeField(null=True, blank=True)
     paused_days = models.PositiveSmallIntegerField(default=0)  # working days spent in 补正
     correction_count = models.PositiveSmallIntegerField(_("corrections"), default=0)
     missing_material = models.CharField(_("missing material"), max_length=120, blank=True)
     missing_due_at = models.DateTimeField(_("missing material due"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("catalog", "decided at"), null=True, blank=True)
     document_dated = models.DateField(_("decision document dated"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     legal_ground = models.CharField(_("legal ground"), max_length=300, blank=True)
@@ -356,12 +362,28 @@ class Matter(TimeStampedModel):  # 办件
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
-        verbose_name = _("matter")
+        verbose_name = pgettext_lazy("catalog", "matter")
         verbose_name_plural = _("matters")
         indexes = [
             models.Index(fields=["department", "status", "due_at"], name="matter_dept_status"),
             models.Index(fields=["enterprise", "submitted_at"], name="matter_enterprise"),
             models.Index(fields=["item", "status"], name="matter_item_status"),
+            # the worklist's queues (worklist.py): open matters only, in due order
+            models.Index(
+                fields=["department", "due_at", "id"],
+                condition=models.Q(status__in=OPEN_VALUES),
+                name="matter_dept_queue",
+            ),
+            models.Index(
+                fields=["window", "due_at", "id"],
+                condition=models.Q(status__in=OPEN_VALUES, window__isnull=False),
+                name="matter_window_queue",
+            ),
+            models.Index(
+                fields=["due_at", "id"],
+                condition=models.Q(status__in=OPEN_VALUES),
+                name="matter_open_queue",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -401,7 +423,7 @@ class MatterEvent(EventBase):  # 办件时间线
 
 
 class WatchRule(models.TextChoices):  # 负面行为
-    OVERDUE = "overdue", _("Overdue")  # 超期办理
+    OVERDUE = "overdue", pgettext_lazy("catalog", "Overdue")  # 超期办理
     REPEATED_CORRECTION = "repeated_correction", _("Returned for correction more than once")
     NO_LEGAL_GROUND = "no_legal_ground", _("Not accepted without a legal ground")
     TOO_FAST = "too_fast", _("Closed faster than a review can take")  # 体外循环

@@ -25,11 +25,13 @@ from qinqing.catalog.models import (
     Bundle,
     Certificate,
     Matter,
+    MatterMaterial,
     ServiceItem,
     WatchFlag,
 )
 from qinqing.catalog.vocab import INTENTS
 from qinqing.core.audit import record_audit
+from qinqing.core.material_store import OnFile
 from qinqing.core.models import AuditEvent
 from qinqing.enterprises.models import Enterprise
 
@@ -133,17 +135,6 @@ def _department_ids(user: Any) -> list[int]:
     )
 
 
-def worklist_for(user: Any) -> QuerySet[Matter]:
-    """Open matters of the user's departments, what is due first (unaccepted first)."""
-    from qinqing.catalog.models import OPEN_MATTER
-
-    qs = Matter.objects.filter(status__in=OPEN_MATTER)
-    if not is_admin(user):
-        ids = _department_ids(user)
-        qs = qs.filter(Q(department_id__in=ids) | Q(window_id__in=ids))
-    return qs.select_related("item", "department").order_by("due_at", "submitted_at", "id")
-
-
 def own_enterprise(user: Any) -> Enterprise | None:
     uscc = enterprise_uscc(user)
     return Enterprise.objects.filter(uscc=uscc).first() if uscc else None
@@ -181,6 +172,23 @@ def materials_on_file(
     return found
 
 
+def store_lookup(enterprise_id: int, kinds: list[str], today: dt.date) -> dict[str, OnFile]:
+    """The lookup catalog registers with core.material_store: other modules (policy
+    applications) find the enterprise's valid certificates without importing catalog."""
+    enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
+    return {
+        kind: OnFile(
+            kind=kind,
+            certificate_id=cert.pk,
+            name=cert.name,
+            number=cert.number,
+            issuer=cert.issuer,
+            valid_to=cert.valid_to,
+        )
+        for kind, cert in materials_on_file(enterprise, kinds, today).items()
+    }
+
+
 def certificates_visible_to(user: Any, enterprise: Enterprise) -> QuerySet[Certificate]:
     uscc = enterprise_uscc(user)
     if uscc == enterprise.uscc or is_catalog_staff(user):
@@ -209,12 +217,7 @@ def search_items(
     for term in wanted:
         condition |= Q(search_text__contains=f" {term} ")
     rows = qs.filter(condition).values_list("pk", "search_text", "name", "code")[:2000]
-    scored = sorted(
-        ((search.score(text, wanted), pk, name, code) for pk, text, name, code in rows),
-        key=lambda row: (-row[0], len(row[2]), row[3]),
-    )
-    best = scored[0][0] if scored else 0
-    ids = [pk for s, pk, _, _ in scored if 2 * s >= best][:limit]  # drop the weakly related
+    ids = search.rank(rows, wanted)[:limit]
     found = qs.in_bulk(ids)
     return [found[pk] for pk in ids]
 
@@ -262,3 +265,74 @@ def flags_visible_to(user: Any) -> QuerySet[WatchFlag]:
         _scope(user, *OVERSIGHT_ROLES, field="department")
         | _scope(user, *DEPARTMENT_ROLES, field="department")
     )
+
+
+# --- files: uploaded materials and certificates ------------------------------------------
+
+
+def _deny_file(user: Any, request: HttpRequest | None, action: str, **detail: Any) -> Http404:
+    record_audit(AuditEvent.Kind.DENIED, request=request, user=user, action=action, **detail)
+    return Http404("文件不存在或无权下载")
+
+
+def _handles_a_matter_using(user: Any, certificate: Certificate) -> bool:
+    """Department staff handling a matter that took this certificate from the store."""
+    ids = _department_ids(user)
+    if not ids:
+        return False
+    return MatterMaterial.objects.filter(
+        Q(matter__department_id__in=ids) | Q(matter__window_id__in=ids), certificate=certificate
+    ).exists()
+
+
+def access_certificate_file(
+    user: Any, certificate_id: int, *, request: HttpRequest | None = None
+) -> Certificate:
+    """A certificate whose file `user` may download: the enterprise's own users, staff of
+    a department handling a matter that uses it, administrators. Anyone else gets 404 and
+    the attempt is audited."""
+    cert = Certificate.objects.select_related("enterprise").filter(pk=certificate_id).first()
+    if cert is None:
+        raise Http404("文件不存在或无权下载")
+    uscc = enterprise_uscc(user) if _authenticated(user) else ""
+    allowed = _authenticated(user) and (
+        is_admin(user)
+        or (bool(uscc) and uscc == cert.enterprise.uscc)
+        or _handles_a_matter_using(user, cert)
+    )
+    if not allowed:
+        raise _deny_file(user, request, "catalog:download_certificate", certificate=certificate_id)
+    if not cert.file:
+        raise Http404("该证照没有上传文件")
+    return cert
+
+
+def access_material_file(
+    user: Any, matter_id: int, row_id: int, *, request: HttpRequest | None = None
+) -> MatterMaterial:
+    """A matter's material whose file (uploaded with the matter, or the certificate it
+    took from the store) `user` may download: the applicant and their enterprise's users,
+    staff of the handling department or window, administrators."""
+    row = (
+        MatterMaterial.objects.select_related(
+            "matter", "matter__enterprise", "matter__department", "matter__window", "material",
+            "certificate",
+        )
+        .filter(pk=row_id, matter_id=matter_id)
+        .first()
+    )  # fmt: skip
+    if row is None:
+        raise Http404("文件不存在或无权下载")
+    matter, uscc = row.matter, enterprise_uscc(user) if _authenticated(user) else ""
+    allowed = _authenticated(user) and (
+        matter.applicant_id == user.pk
+        or (bool(uscc) and matter.enterprise is not None and matter.enterprise.uscc == uscc)
+        or may_handle(user, matter)
+    )
+    if not allowed:
+        raise _deny_file(
+            user, request, "catalog:download_material", matter=matter_id, material=row_id
+        )
+    if not row.file and not (row.certificate and row.certificate.file):
+        raise Http404("该材料没有文件")
+    return row

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qinqing.catalog import views
+from qinqing.catalog import downloads, views
 
 app_name = "catalog"
 urlpatterns = [
@@ -14,7 +14,13 @@ urlpatterns = [
     path("matters/worklist/", views.worklist, name="worklist"),
     path("matters/<int:pk>/", views.matter_detail, name="matter"),
     path("matters/<int:pk>/act/<str:action>/", views.matter_act, name="act"),
+    path(
+        "matters/<int:pk>/materials/<int:row>/file/",
+        downloads.material_file,
+        name="material_file",
+    ),
     path("certificates/", views.certificates, name="certificates"),
+    path("certificates/<int:pk>/file/", downloads.certificate_file, name="certificate_file"),
     path("figures/", views.figures_page, name="figures"),
     path("watch/", views.watch, name="watch"),
     path("watch/<int:pk>/explain/", views.explain_flag, name="explain_flag"),

@@ -13,7 +13,16 @@ from django.views.decorators.http import require_POST
 
 from qinqing.accounts.models import Role
 from qinqing.accounts.permissions import ensure, has_role, is_admin, role_required
-from qinqing.catalog import bundles, clocks, events, figures, forms, selectors, services
+from qinqing.catalog import (
+    bundles,
+    clocks,
+    events,
+    figures,
+    forms,
+    selectors,
+    services,
+)
+from qinqing.catalog import worklist as queue
 from qinqing.catalog.imports import TEMPLATE_COLUMNS, import_catalog
 from qinqing.catalog.models import (
     CHANNELS,
@@ -246,12 +255,23 @@ def mine(request: HttpRequest) -> HttpResponse:
 @role_required(Role.HANDLER, Role.DEPT_HEAD, Role.INTAKE_OPERATOR)
 def worklist(request: HttpRequest) -> HttpResponse:
     now, calendar = timezone.now(), get_calendar()
+    after = request.GET.get("after", "")
+    page = queue.worklist_page(request.user, after=after)
     rows = [
         (m, clocks.clock_words(m.due_at, m.paused_at is not None, m.decided_at, now, calendar))
-        for m in selectors.worklist_for(request.user)[:200]
+        for m in page.matters
     ]
     return render(
-        request, "catalog/worklist.html", {"title": "办件工作台", "rows": rows, "now": now}
+        request,
+        "catalog/worklist.html",
+        {
+            "title": "办件工作台",
+            "rows": rows,
+            "now": now,
+            "next_cursor": page.next_cursor,
+            "first_page": not after,
+            "counts": queue.worklist_counts(request.user, now),
+        },
     )
 
 
@@ -265,6 +285,9 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actions = (
             [a for a in actions if a in ("resubmit", "withdraw", "supply_missing")] if own else []
         )
+    elif not own and matter.registered_by_id != request.user.pk:
+        # the department does not withdraw or resubmit an applicant's own application
+        actions = [a for a in actions if a not in services.APPLICANT_ACTIONS]
     timeline = [(e, events.label(e.kind)) for e in matter.events.select_related("actor")]
     return render(
         request,

@@ -3,7 +3,7 @@ process shares one count): a fixed one-minute window per scope and caller."""
 
 import time
 
-from django.core.cache import cache
+from qinqing.core.cache import count
 
 WINDOW_SECONDS = 60
 
@@ -17,13 +17,7 @@ def hit(scope: str, ident: str, limit: int) -> int | None:
     now = time.time()
     window = int(now // WINDOW_SECONDS)
     key = f"ratelimit:{scope}:{ident}:{window}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS + 5)
-        count = 1
-    if count <= limit:
+    if count(key, timeout=WINDOW_SECONDS + 5) <= limit:
         return None
     return max(1, int((window + 1) * WINDOW_SECONDS - now) + 1)
 

@@ -175,18 +175,20 @@ class Life:
         actor = cast.own_users[enterprise.pk] if p.online else cast.intake
         clock.at(p.created_at)
         appeal, is_new = services.register_appeal(
+            services.IntakeInput(
+                channel=Channel.PORTAL if p.online else rng.choice(STAFF_CHANNELS),
+                appeal_type=p.topic.kind,
+                category=cast.categories.get(p.topic.category),
+                title=self._text(rng.choice(p.topic.titles)),
+                description=self._text(rng.choice(p.topic.descriptions)),
+                enterprise=enterprise,
+                requester_name=enterprise.contact_name or "联系人",
+                requester_phone=enterprise.contact_phone or "13800000000",
+                address=enterprise.address,
+                division=enterprise.division,
+                idempotency_key=f"{KEY_PREFIX}-{p.index}",
+            ),
             actor=actor,
-            channel=Channel.PORTAL if p.online else rng.choice(STAFF_CHANNELS),
-            appeal_type=p.topic.kind,
-            category=cast.categories.get(p.topic.category),
-            title=self._text(rng.choice(p.topic.titles)),
-            description=self._text(rng.choice(p.topic.descriptions)),
-            enterprise=enterprise,
-            requester_name=enterprise.contact_name or "联系人",
-            requester_phone=enterprise.contact_phone or "13800000000",
-            address=enterprise.address,
-            division=enterprise.division,
-            idempotency_key=f"{KEY_PREFIX}-{p.index}",
         )
         if not is_new:
             return False

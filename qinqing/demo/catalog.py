@@ -21,6 +21,7 @@ from qinqing.catalog.models import (
     MatterChannel,
     ServiceItem,
 )
+from qinqing.demo.district import demo_password_hash
 from qinqing.enterprises.models import Enterprise
 
 # code, name, department, type, legal, promised, instant, visits, depth, channels, scope,
@@ -165,9 +166,7 @@ def _seed_bundles(items: dict[str, ServiceItem]) -> None:
 def _person(username: str, full_name: str, role: str, org: Organisation) -> User:
     user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
     if created:
-        from qinqing.demo.management.commands.seed_demo import DEMO_PASSWORD
-
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash()
         user.save(update_fields=["password"])
     Membership.objects.get_or_create(user=user, organisation=org, role=role)
     return user

@@ -2,6 +2,20 @@
 the departments that handle enterprise appeals, service windows, people of every role and a
 few hundred enterprises with valid credit codes. Names of people are invented."""
 
+import functools
+
+from django.contrib.auth.hashers import make_password
+
+DEMO_PASSWORD = "Demo@2026qq"  # noqa: S105 (printed for the demo; documented in the README)
+
+
+@functools.cache
+def demo_password_hash() -> str:
+    """Hashed once for every demo account: key stretching is meant to be slow, and the
+    demo creates some forty accounts with the same published password."""
+    return make_password(DEMO_PASSWORD)
+
+
 DISTRICT = ("511602", "广安市广安区")
 
 STREETS = [

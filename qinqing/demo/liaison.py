@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from qinqing.accounts.models import Membership, Organisation, Role, User
+from qinqing.demo.district import demo_password_hash
 from qinqing.enterprises.models import Enterprise, QualificationKind
 from qinqing.enterprises.services import record_qualification
 from qinqing.liaison import services, stationing
@@ -18,7 +19,6 @@ from qinqing.liaison.models import ActivitySeries, Stay
 SERIES = "面对面·周周见"
 ROUND = "2026年第四批“四帮一体验”"
 CENTRE = (30.4564, 106.6333)  # 广安区
-DEMO_PASSWORD = "Demo@2026qq"  # noqa: S105 (the demo's documented password)
 CADRES = [  # username, name, department code
     ("cadre", "刘洋", "D-JXJ"),
     ("cadre2", "陈思远", "D-SCJ"),
@@ -51,7 +51,7 @@ def _user(username: str, full_name: str, department: Organisation) -> User:
     if created:
         user.full_name = full_name
         user.phone = f"1398260{random.Random(username).randrange(10**4):04d}"
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash()
         user.save()
     Membership.objects.get_or_create(user=user, organisation=department, role=Role.CADRE)
     return user

@@ -68,7 +68,7 @@ def seed_policies(
     if published or not MatchRun.objects.filter(status=MatchRun.Status.DONE).exists():
         services.run_full_match(services.start_full_match(actor=officer).pk)
     grants = _grants(clock, items, officer, approver)
-    applications = _applications(clock, items, window, officer)
+    applications = _applications(clock, items, window, officer, approver)
     clock.back_to_now()
     return {"published": published, "grants": grants, "applications": applications}
 
@@ -189,7 +189,7 @@ STORIES = ("paid", "approved", "returned", "resubmitted", "rejected", "withdrawn
 
 
 def _applications(
-    clock: DemoClock, items: dict[int, PolicyItem], window: User, officer: User
+    clock: DemoClock, items: dict[int, PolicyItem], window: User, officer: User, payer: User
 ) -> int:
     made = 0
     start = _day(clock, 8, 3)
@@ -217,13 +217,19 @@ def _applications(
                 note="企业到惠企政策兑现窗口申报。",
             )  # fmt: skip
             made += 1
-            _decide(application, story, clock, officer, window)
+            _decide(application, story, clock, (officer, payer), window)
     return made
 
 
 def _decide(
-    application: Application, story: str, clock: DemoClock, officer: User, window: User
+    application: Application,
+    story: str,
+    clock: DemoClock,
+    officers: tuple[User, User],
+    window: User,
 ) -> None:
+    """`officers`: the one who decides, and a second one who confirms a payment (四眼原则)."""
+    officer, payer = officers
     if story == "submitted" or not clock.at(clock.after(timezone.now(), 4)):
         return
     if story in ("returned", "resubmitted"):
@@ -247,7 +253,7 @@ def _decide(
     )
     if story == "paid" and clock.at(clock.after(timezone.now(), 8)):
         disbursement = Disbursement.objects.get(application=application)
-        services.mark_disbursement_paid(disbursement, actor=officer, paid_on=timezone.localdate())
+        services.mark_disbursement_paid(disbursement, actor=payer, paid_on=timezone.localdate())
 
 
 def _materials(item: PolicyItem, enterprise: Enterprise, actor: User) -> None:

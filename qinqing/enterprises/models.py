@@ -118,7 +118,10 @@ class Enterprise(TimeStampedModel):  # 企业
 class ProfileClaim(models.Model):
     """One source's value for one profile field (provenance of Enterprise's fields)."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="claims")
+    # no index of its own: the unique constraint's index starts with enterprise
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, db_index=False, related_name="claims"
+    )
     field = models.CharField(_("field"), max_length=40)
     value = models.CharField(_("value"), max_length=200, blank=True)
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
@@ -145,7 +148,10 @@ class ProfileClaim(models.Model):
 class YearFact(models.Model):
     """One source's yearly figures for an enterprise. Missing is NULL, never zero."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="year_facts")
+    # no index of its own: the unique constraint's index starts with enterprise
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, db_index=False, related_name="year_facts"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)  # 从业人员
@@ -252,7 +258,10 @@ class YearFigure(models.Model):
     facts.resolve_year_facts), kept so that search can filter a million enterprises by
     revenue with an index. Rewritten by services whenever a YearFact changes."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="figures")
+    # no index of its own: the unique constraint's index starts with enterprise
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, db_index=False, related_name="figures"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     revenue = models.DecimalField(
@@ -532,9 +541,10 @@ class EnterpriseEvent(EventBase):
     """The registry's timeline: profile changes, pool entries and exits, corrections,
     warnings handled, imports."""
 
-    enterprise = models.ForeignKey(
-        Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
-    )
+    enterprise = models.ForeignKey(  # indexed by enterpriseevent_ent_at
+        Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="events",
+        db_index=False,
+    )  # fmt: skip
 
     class Meta(EventBase.Meta):
         indexes = [models.Index(fields=["enterprise", "at"], name="enterpriseevent_ent_at")]

@@ -10,9 +10,11 @@ worst (smallest) of those tiers. Industries the rule does not cover (金融业 J
 卫生 84, 公共管理 S, 国际组织 T, 铁路运输 53) are "not applicable", never micro.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+
+import polars as pl
 
 LARGE, MEDIUM, SMALL, MICRO = "large", "medium", "small", "micro"
 NOT_APPLICABLE = "na"
@@ -209,3 +211,50 @@ def industry_code_error(code: str) -> str | None:
     if digits and int(digits[:2]) not in SECTIONS[code[0]]:
         return f"行业大类 {digits[:2]} 不属于门类 {code[0]}"
     return None
+
+
+def size_class_expr(
+    industry_code: pl.Expr, figures: Mapping[str, pl.Expr], codes: Iterable[str | None]
+) -> pl.Expr:
+    """`classify(...).size_class` over whole columns: `figures` maps employees, revenue
+    and total_assets to numeric columns (null where missing); `codes` are the distinct
+    industry codes the column holds (their groups are looked up once each)."""
+    groups = {code: industry_group(code) for code in set(codes) if code is not None}
+    group = industry_code.replace_strict(groups, default=None, return_dtype=pl.String)
+    tiers: list[pl.Expr] = []
+    missing: list[pl.Expr] = []
+    for indicator in (EMPLOYEES, REVENUE, TOTAL_ASSETS):
+        bounds = {g: b[indicator] for g, b in THRESHOLDS.items() if indicator in b}
+        if not bounds:
+            continue
+        large, medium, small = (
+            group.replace_strict({g: b[i] for g, b in bounds.items()}, default=None)
+            for i in range(3)
+        )
+        value = figures[indicator]
+        needed = large.is_not_null()
+        missing.append(needed & value.is_null())
+        tiers.append(
+            pl.when(~needed | value.is_null())
+            .then(None)
+            .when(value >= large)
+            .then(0)
+            .when(value >= medium)
+            .then(1)
+            .when(value >= small)
+            .then(2)
+            .otherwise(3)
+        )
+    worst = pl.max_horizontal(tiers)
+    any_missing = pl.any_horizontal(missing)
+    return (
+        pl.when(group.is_null())
+        .then(pl.lit(UNKNOWN))
+        .when(group == EXCLUDED)
+        .then(pl.lit(NOT_APPLICABLE))
+        .when(any_missing & (worst == 3))
+        .then(pl.lit(MICRO))
+        .when(any_missing | worst.is_null())
+        .then(pl.lit(UNKNOWN))
+        .otherwise(worst.replace_strict(dict(enumerate(TIERS)), return_dtype=pl.String))
+    )

@@ -8,6 +8,7 @@ class LiaisonConfig(AppConfig):
 
     def ready(self) -> None:
         from qinqing.accounts.models import Role
+        from qinqing.appeals.hooks import register_intake_delegate
         from qinqing.core.nav import register_home_card, register_nav
         from qinqing.core.panels import register_enterprise_panel
         from qinqing.liaison import cards, tasks  # noqa: F401  (tasks: periodic reminders)
@@ -23,6 +24,10 @@ class LiaisonConfig(AppConfig):
             context=cards.cadre_card,
         )
         register_enterprise_panel("liaison/panel.html", cards.enterprise_panel, order=60)
+        from qinqing.liaison.selectors import may_file_appeal_for
+
+        # a cadre's difficulty becomes an appeal without an intake operator's click
+        register_intake_delegate(may_file_appeal_for)
         from django.urls import reverse
 
         from qinqing.core.figures import ComputedFigure, register_computed_figure

@@ -86,6 +86,26 @@ def _enterprise_condition(user: Any, field: str = "enterprise") -> Q:
     return condition
 
 
+def is_liaison_cadre_of(user: Any, enterprise: Enterprise) -> bool:
+    """The enterprise's own cadre today: assigned to it, on its service team or
+    stationed there (not an overseer of the area, not an enterprise user)."""
+    if enterprise_uscc(user) or not getattr(user, "is_authenticated", False):
+        return False
+    return enterprise.pk in own_enterprise_ids(user)
+
+
+def may_file_appeal_for(user: Any, enterprise: Any, channel: str) -> bool:
+    """The intake delegate liaison registers with appeals (appeals/hooks.py): the
+    enterprise's own cadre may register its difficulty as an appeal on the 包联 channel."""
+    from qinqing.appeals.models import Channel
+
+    return (
+        channel == Channel.LIAISON
+        and isinstance(enterprise, Enterprise)
+        and is_liaison_cadre_of(user, enterprise)
+    )
+
+
 def may_work_with(user: Any, enterprise: Enterprise) -> bool:
     """A cadre linked to the enterprise, or an overseer of its area."""
     if enterprise_uscc(user) or not getattr(user, "is_authenticated", False):

@@ -255,10 +255,14 @@ def record_visit(
 
 # --- 困难问题 → 诉求 --------------------------------------------------------------------
 def may_register_appeals(actor: Any, enterprise: Enterprise) -> bool:
+    """An intake operator or supervisor of the enterprise's area, or the enterprise's own
+    liaison cadre (whom appeals accepts as an intake delegate on the 包联 channel)."""
     if getattr(actor, "is_superuser", False):
         return True
     division = enterprise.division
-    return division is not None and org_in_scope(actor, division, *INTAKE_ROLES)
+    if division is not None and org_in_scope(actor, division, *INTAKE_ROLES):
+        return True
+    return selectors.is_liaison_cadre_of(actor, enterprise)
 
 
 def raise_difficulty(
@@ -273,8 +277,9 @@ def raise_difficulty(
     activity: Activity | None = None,
 ) -> Difficulty:
     """Record a difficulty found at the enterprise. When the actor may register appeals
-    (an intake operator or supervisor) it becomes an appeal at once; otherwise the
-    intake operators of the enterprise's area are told to register it."""
+    (an intake operator or supervisor, or the enterprise's own liaison cadre on a visit
+    or stay) it becomes an appeal at once through the appeals intake service; otherwise
+    the intake operators of the enterprise's area are told to register it."""
     if activity is not None:
         require(selectors.is_officer(actor), actor, "activity_difficulty")
     elif stay is not None:
@@ -318,7 +323,7 @@ def register_difficulty(difficulty: Difficulty, *, actor: User) -> Difficulty:
     """Register the difficulty as an appeal through the appeals intake service (channel
     包联, the cadre as the contact, the enterprise linked). Safe to call twice."""
     from qinqing.appeals.models import Channel
-    from qinqing.appeals.services import register_appeal
+    from qinqing.appeals.services import IntakeInput, register_appeal
 
     require(may_register_appeals(actor, difficulty.enterprise), actor, "register_difficulty")
     with transaction.atomic():
@@ -343,14 +348,16 @@ def register_difficulty(difficulty: Difficulty, *, actor: User) -> Difficulty:
                 }
             )
         appeal, _ = register_appeal(
+            IntakeInput(
+                channel=Channel.LIAISON,
+                title=difficulty.title,
+                description=f"{difficulty.description}\n\n（{where}由{cadre.display_name}反映）",
+                requester_name=name[:50],
+                requester_phone=phone,
+                enterprise=enterprise,
+                idempotency_key=f"liaison-difficulty:{difficulty.pk}",
+            ),
             actor=actor,
-            channel=Channel.LIAISON,
-            title=difficulty.title,
-            description=f"{difficulty.description}\n\n（{where}由{cadre.display_name}反映）",
-            requester_name=name[:50],
-            requester_phone=phone,
-            enterprise=enterprise,
-            idempotency_key=f"liaison-difficulty:{difficulty.pk}",
         )
         difficulty.appeal = appeal
         difficulty.save(update_fields=["appeal", "updated_at"])
@@ -370,19 +377,14 @@ def push_policy(
     """Bring one matched policy item to the enterprise: its users are told (once per
     item and rule version, the same message as the policies push) and the push is kept
     as evidence."""
-    from qinqing.policies.models import PolicyItem, PublishStatus
-    from qinqing.policies.services import enterprise_users as policy_users
+    from qinqing.policies.models import PolicyItem
+    from qinqing.policies.services import push_item_to_enterprise
 
     item = PolicyItem.objects.get(pk=item.pk)
-
     if stay is not None:
         require(stay.cadre_id == actor.pk, actor, "stay_push", stay=stay.pk)
     else:
         require(selectors.may_work_with(actor, enterprise), actor, "push")
-    if item.status != PublishStatus.PUBLISHED or item.current_rule_id is None:
-        raise ValidationError({"item": "只能对接已发布且有申报条件的政策事项。"})
-    if not selectors.matched_item_ids(enterprise) & {item.pk}:
-        raise ValidationError({"item": "该企业不符合这项政策的条件，不能对接。"})
     with transaction.atomic():
         push, created = PolicyPush.objects.get_or_create(
             enterprise=enterprise,
@@ -391,14 +393,9 @@ def push_policy(
             defaults={"pushed_by": actor, "visit": visit},
         )
         if created:
-            notify(
-                policy_users([enterprise.pk]).get(enterprise.pk, []),
-                kind="policy_match",
-                title=f"您可能符合“{item.title}”的条件"[:200],
-                body="打开“我的政策”查看原因和下一步。",
-                url=f"/policies/items/{item.pk}/",
-                dedupe_key=f"policy:{item.pk}:v{item.current_rule_id}",
-            )
+            # the policies service decides whether the firm qualifies and tells its users
+            # (a refusal rolls the push record back)
+            push_item_to_enterprise(item, enterprise, actor=actor)
             events.policy_pushed(push, actor=actor)
     return push
 

@@ -7,8 +7,10 @@ tab/LF/CR) are dropped, so one bad row never breaks an export for everyone.
 """
 
 import io
+import math
 import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -19,7 +21,11 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 def safe_cell(value: object) -> object:
     """`value` as a cell may hold it: text cleaned of illegal characters and never a
-    formula; other values unchanged."""
+    formula; a number that is not finite (NaN, infinity) as an empty cell, as the file
+    format has no such number; other values unchanged. A number stays a number, and a
+    text that is a plain number ("-1") stays as typed: neither is a formula."""
+    if isinstance(value, float | Decimal) and not math.isfinite(value):
+        return ""
     if not isinstance(value, str):
         return value
     text = ILLEGAL_CHARACTERS_RE.sub("", value)

@@ -390,6 +390,9 @@ class Application(TimeStampedModel):  # 申报 (一窗兑现)
     )
     decision = models.JSONField(_("eligibility at submission"), default=dict)
     materials = models.ManyToManyField(EnterpriseMaterial, blank=True, related_name="+")
+    # certificates taken from the store (core.material_store), not asked again:
+    # [{material, kind, certificate_id, name, number, issuer, valid_to}]
+    certificates = models.JSONField(_("certificates on file"), default=list, blank=True)
     idempotency_key = models.CharField(max_length=64, unique=True)
 
     class Meta:

@@ -452,7 +452,7 @@ def turn_observation_into_appeal(observation: Observation, *, actor: Any) -> str
     """Register the observation's problem as an appeal (with the appeals app's clocks)
     through qinqing.appeals.services.register_appeal; idempotent per observation.
     Returns the appeal number."""
-    from qinqing.appeals.services import register_appeal
+    from qinqing.appeals.services import IntakeInput, register_appeal
 
     if not observation.problem:
         raise ValidationError({"problem": "该体验记录没有反映问题，无需转为诉求。"})
@@ -460,14 +460,16 @@ def turn_observation_into_appeal(observation: Observation, *, actor: Any) -> str
         return observation.appeal_reference
     user = observation.observer.user
     appeal, _ = register_appeal(
+        IntakeInput(
+            channel="visit",
+            title=f"监督员反映：{observation.event.matter}"[:200],
+            description=f"{observation.problem}\n\n体验经过：{observation.narrative}",
+            requester_name=str(user)[:50],
+            requester_phone=user.phone or (observation.event.department.phone or ""),
+            division=observation.observer.division,
+            idempotency_key=f"observation:{observation.pk}",
+        ),
         actor=actor,
-        channel="visit",
-        title=f"监督员反映：{observation.event.matter}"[:200],
-        description=f"{observation.problem}\n\n体验经过：{observation.narrative}",
-        requester_name=str(user)[:50],
-        requester_phone=user.phone or (observation.event.department.phone or ""),
-        division=observation.observer.division,
-        idempotency_key=f"observation:{observation.pk}",
     )
     link_observation_to_appeal(observation, appeal_reference=appeal.number)
     return appeal.number

@@ -2,12 +2,24 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from qinqing.workdays.models import CalendarYear, DayOverride, FallbackUse
+from qinqing.workdays.services import calendar_changed
 
 
 class _RecordsEditor:
+    """Every change here is a change of the calendar: each process's copy is dropped."""
+
     def save_model(self, request: HttpRequest, obj, form, change) -> None:  # type: ignore[no-untyped-def]
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)  # type: ignore[misc]
+        calendar_changed()
+
+    def delete_model(self, request: HttpRequest, obj) -> None:  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)  # type: ignore[misc]
+        calendar_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        calendar_changed()
 
 
 @admin.register(DayOverride)

@@ -25,7 +25,9 @@ The conventions, which every deadline in qinqing follows:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -53,10 +55,12 @@ class DayInfo:
     source: str  # "admin", "official", "weekday", "fallback"
 
 
-def package_years() -> set[int]:
-    """Years whose official arrangement the installed chinesecalendar knows."""
+@functools.cache
+def package_years() -> frozenset[int]:
+    """Years whose official arrangement the installed chinesecalendar knows (computed
+    once: every calendar built asks)."""
     years = {day.year for day in cc.holidays} | {day.year for day in cc.workdays}
-    return set(range(min(years), max(years) + 1))
+    return frozenset(range(min(years), max(years) + 1))
 
 
 _HOLIDAY_NAMES_ZH = {
@@ -85,7 +89,7 @@ class WorkCalendar:
     overrides: Mapping[dt.date, Override] = field(default_factory=dict)
     admin_complete_years: Iterable[int] = ()
     office_close: dt.time = dt.time(17, 30)
-    official_years: set[int] = field(default_factory=package_years)
+    official_years: AbstractSet[int] = field(default_factory=package_years)
     fallback_years: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:

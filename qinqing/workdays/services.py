@@ -2,12 +2,12 @@
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,6 @@ from qinqing.workdays.calendar import Override, WorkCalendar, parse_office_close
 from qinqing.workdays.models import CalendarYear, DayOverride, FallbackUse
 
 logger = logging.getLogger("qinqing.workdays")
-_CACHE_KEY = "workdays:calendar"
 
 
 def _version() -> str:
@@ -24,24 +23,68 @@ def _version() -> str:
     return f"{overrides['n']}:{overrides['t']}:{years['n']}:{years['t']}"
 
 
+# --- The calendar, cached per process ---------------------------------------------------
+# Deadlines are computed at every step of every matter, so the calendar is kept in the
+# process. The workdays services that change it call `calendar_changed()`: this process
+# forgets its copy at once (and again when the change commits); another process (a
+# worker) compares the database's version with its copy at most every RECHECK_SECONDS.
+RECHECK_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class _Copy:
+    version: str
+    checked: float  # time.monotonic() of the last version check
+    overrides: dict[dt.date, Override]
+    years: list[int]
+
+
+_copy: _Copy | None = None
+_uncommitted = False  # a change in a transaction that has not committed yet
+
+
 def get_calendar() -> WorkCalendar:
-    """The current calendar. Two cheap aggregate queries decide whether a cached copy is
-    still current, so an administrator's edit takes effect in every process at once."""
-    version = _version()
-    cached = cache.get(_CACHE_KEY)
-    if cached is not None and cached[0] == version:
-        overrides, years = cached[1], cached[2]
-    else:
-        overrides = {
-            row.date: Override(row.is_workday, row.note) for row in DayOverride.objects.all()
-        }
-        years = list(CalendarYear.objects.filter(is_complete=True).values_list("year", flat=True))
-        cache.set(_CACHE_KEY, (version, overrides, years), 3600)
+    """The current calendar (a copy kept per process; see calendar_changed)."""
+    global _copy, _uncommitted
+    copy = _copy
+    if _uncommitted and not connection.in_atomic_block:
+        _uncommitted = False  # that transaction ended without committing (rolled back)
+        copy = None
+    now = time.monotonic()
+    if copy is None or now - copy.checked > RECHECK_SECONDS:
+        version = _version()
+        if copy is None or copy.version != version:
+            copy = _load(version, now)
+        else:
+            copy = _Copy(copy.version, now, copy.overrides, copy.years)
+        if not _uncommitted:  # never keep what a transaction may still roll back
+            _copy = copy
     return WorkCalendar(
-        overrides=overrides,
-        admin_complete_years=years,
+        overrides=copy.overrides,
+        admin_complete_years=copy.years,
         office_close=parse_office_close(settings.WORKDAY_OFFICE_CLOSE),
     )
+
+
+def _load(version: str, now: float) -> _Copy:
+    overrides = {row.date: Override(row.is_workday, row.note) for row in DayOverride.objects.all()}
+    years = list(CalendarYear.objects.filter(is_complete=True).values_list("year", flat=True))
+    return _Copy(version, now, overrides, years)
+
+
+def calendar_changed() -> None:
+    """Every write to the calendar calls this (the services below, the admin)."""
+    global _copy, _uncommitted
+    _copy = None
+    if connection.in_atomic_block:
+        _uncommitted = True
+        transaction.on_commit(forget_calendar)
+
+
+def forget_calendar() -> None:
+    """Drop this process's copy (after a committed change; between tests)."""
+    global _copy, _uncommitted
+    _copy, _uncommitted = None, False
 
 
 def record_fallbacks(calendar: WorkCalendar) -> None:
@@ -183,6 +226,7 @@ def save_year_arrangement(
     record.source = source[:200]
     record.updated_by = actor
     record.save(update_fields=["is_complete", "source", "updated_by", "updated_at"])
+    calendar_changed()
     return record, changed
 
 
@@ -203,6 +247,7 @@ def set_day(day: dt.date, *, is_workday: bool, note: str = "") -> DayOverride:
     override, _created = DayOverride.objects.update_or_create(
         date=day, defaults={"is_workday": is_workday, "note": note}
     )
+    calendar_changed()
     return override
 
 
@@ -212,4 +257,5 @@ def mark_year_complete(year: int, *, source: str = "") -> CalendarYear:
     entry, _created = CalendarYear.objects.update_or_create(
         year=year, defaults={"is_complete": True, "source": source}
     )
+    calendar_changed()
     return entry

@@ -399,9 +399,14 @@ def service_figures(scope: Scope, user: Any) -> dict[str, Any]:
     from qinqing.catalog.figures import department_figures, district_total
     from qinqing.liaison.figures import cockpit_summary
     from qinqing.liaison.selectors import oversees
+    from qinqing.tasklist import figures as tasklist_figures
+    from qinqing.tasklist import selectors as tasklist_selectors
 
     ids = None if scope.department_ids is None else list(scope.department_ids)
     return {
         "catalog": district_total(department_figures(ids)),
         "liaison": cockpit_summary(user) if oversees(user) else None,
+        "tasklist": tasklist_figures.cockpit_summary()
+        if tasklist_selectors.oversees(user)
+        else None,
     }

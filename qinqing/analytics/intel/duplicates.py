@@ -20,13 +20,18 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from qinqing.accounts.models import Organisation
+from qinqing.analytics.ml.similarity import (
+    DEFAULT_MIN_SCORE,
+    DuplicateIndex,
+    DuplicateMatch,
+    build_index,
+)
 from qinqing.analytics.ml.similarity import Appeal as SimilarityItem
-from qinqing.analytics.ml.similarity import DuplicateIndex, DuplicateMatch, build_index
 from qinqing.appeals.models import FINAL_STATUSES, Appeal, Status
 
 DUPLICATE_WINDOW_DAYS = int(getattr(settings, "QINQING_DUPLICATE_WINDOW_DAYS", 30))
 POOL_LIMIT = int(getattr(settings, "QINQING_DUPLICATE_POOL_LIMIT", 3000))
-MIN_SCORE = 0.45
+MIN_SCORE = DEFAULT_MIN_SCORE
 DELTA_LIMIT = 500
 
 

@@ -4,7 +4,16 @@ Messages are vectorised as hashed character 2-3-gram TF-IDF of title (twice) and
 opening of the body, then clustered by average-linkage agglomeration on cosine distance
 with a distance cut-off, so the number of topics is not fixed in advance. Average linkage
 keeps topics tight where single linkage would chain unrelated messages through
-near-neighbours. Each cluster is labelled by its most central title and described by
+near-neighbours. Two guards then correct what plain text similarity gets wrong:
+
+* places: two messages whose titles name different specific places ("A5区劳动东路" and
+  "A3区梅溪湖看云路") are less similar than their wording says, so that one complaint
+  about two streets does not become one hot spot;
+* anchors: clusters whose titles share a rare phrase (a case name such as "58车贷") in
+  at least half of their members are one topic, however differently the letters are
+  worded, as long as they do not name different places.
+
+Each cluster is labelled by its most central title and described by
 keywords, places, dates, public support and growth.
 """
 
@@ -22,7 +31,7 @@ from scipy.sparse import csr_matrix
 from sklearn.cluster import MiniBatchKMeans
 
 from qinqing.analytics.ml.similarity import CharVectorizer
-from qinqing.analytics.ml.text import extract_places, place_key, tokenize
+from qinqing.analytics.ml.text import extract_places, normalize, place_key, place_tokens, tokenize
 
 # Exact average linkage needs n*(n-1)/2 distances; 8,000 messages is 256 MB of float64.
 MAX_EXACT = 8000
@@ -62,6 +71,16 @@ class HotSpotSettings:
     min_size: int = 2
     n_keywords: int = 5
     n_places: int = 3
+    # Similarity of two messages whose titles name places, none in common, is scaled by
+    # this factor (names of one place vary, so it is a penalty rather than a veto).
+    place_conflict_factor: float = 0.1
+    # An anchor is a title character n-gram in at least anchor_min_titles titles and
+    # at most anchor_max_share of all titles (wider phrases are themes, not cases) that
+    # occurs in at least anchor_cover of each cluster's titles.
+    anchor_ngram: int = 3
+    anchor_min_titles: int = 3
+    anchor_max_share: float = 0.005
+    anchor_cover: float = 0.5
 
 
 def find_hotspots(
@@ -77,7 +96,9 @@ def find_hotspots(
     if len(items) < settings.min_size:
         return []
     vectors = _vectorise(items)
-    labels = _cluster_vectors(vectors, settings.distance_threshold)
+    places = title_place_matrix(items)
+    labels = _cluster_vectors(vectors, settings.distance_threshold, places, settings)
+    labels = merge_by_anchor([m.title for m in items], labels, places, settings)
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
         groups.setdefault(int(label), []).append(index)
@@ -96,13 +117,22 @@ def cluster_messages(messages: Sequence[Message], *, distance_threshold: float =
     """A cluster number per message (same order as the input)."""
     if len(messages) < 2:
         return np.zeros(len(messages), dtype=int)
-    return _cluster_vectors(_vectorise(messages), distance_threshold)
+    settings = HotSpotSettings(distance_threshold=distance_threshold)
+    places = title_place_matrix(messages)
+    labels = _cluster_vectors(_vectorise(messages), distance_threshold, places, settings)
+    return merge_by_anchor([m.title for m in messages], labels, places, settings)
 
 
-def _cluster_vectors(vectors: csr_matrix, distance_threshold: float) -> np.ndarray:
+def _cluster_vectors(
+    vectors: csr_matrix,
+    distance_threshold: float,
+    places: csr_matrix | None = None,
+    settings: HotSpotSettings | None = None,
+) -> np.ndarray:
+    factor = (settings or HotSpotSettings()).place_conflict_factor
     if vectors.shape[0] <= MAX_EXACT:
-        return _average_linkage(vectors, distance_threshold)
-    return _partitioned_linkage(vectors, distance_threshold)
+        return _average_linkage(vectors, distance_threshold, places, factor)
+    return _partitioned_linkage(vectors, distance_threshold, places, factor)
 
 
 def _vectorise(messages: Sequence[Message]) -> csr_matrix:
@@ -112,11 +142,18 @@ def _vectorise(messages: Sequence[Message]) -> csr_matrix:
     return CharVectorizer(max_df=0.05).fit_transform(documents)
 
 
-def _average_linkage(vectors: csr_matrix, distance_threshold: float) -> np.ndarray:
+def _average_linkage(
+    vectors: csr_matrix,
+    distance_threshold: float,
+    places: csr_matrix | None = None,
+    conflict_factor: float = 1.0,
+) -> np.ndarray:
     n = vectors.shape[0]
     if n == 1:
         return np.zeros(1, dtype=int)
     similarity = (vectors @ vectors.T).toarray()
+    if places is not None and conflict_factor != 1.0:
+        similarity[place_conflicts(places)] *= conflict_factor
     upper = np.triu_indices(n, k=1)
     condensed = np.clip(1.0 - similarity[upper], 0.0, 2.0).astype(np.float64)
     del similarity
@@ -124,7 +161,12 @@ def _average_linkage(vectors: csr_matrix, distance_threshold: float) -> np.ndarr
     return fcluster(tree, t=distance_threshold, criterion="distance") - 1
 
 
-def _partitioned_linkage(vectors: csr_matrix, distance_threshold: float) -> np.ndarray:
+def _partitioned_linkage(
+    vectors: csr_matrix,
+    distance_threshold: float,
+    places: csr_matrix | None = None,
+    conflict_factor: float = 1.0,
+) -> np.ndarray:
     # Too many messages for an exact tree: split into coarse k-means blocks small enough
     # for exact linkage. A topic cut by a block boundary shows up as two clusters.
     n = vectors.shape[0]
@@ -136,10 +178,15 @@ def _partitioned_linkage(vectors: csr_matrix, distance_threshold: float) -> np.n
         rows = np.flatnonzero(coarse == block)
         if len(rows) == 0:
             continue
+        block_places = places[rows] if places is not None else None
         if len(rows) > MAX_EXACT:
-            local = _partitioned_linkage(vectors[rows], distance_threshold)
+            local = _partitioned_linkage(
+                vectors[rows], distance_threshold, block_places, conflict_factor
+            )
         else:
-            local = _average_linkage(vectors[rows], distance_threshold)
+            local = _average_linkage(
+                vectors[rows], distance_threshold, block_places, conflict_factor
+            )
         labels[rows] = local + offset
         offset += int(local.max()) + 1
     return labels
@@ -250,3 +297,127 @@ def _day(value: date | datetime | None) -> date | None:
     if value is None:
         return None
     return value.date() if isinstance(value, datetime) else value
+
+
+# --- places and anchors -------------------------------------------------------------------
+def title_place_matrix(messages: Sequence[Message]) -> csr_matrix:
+    """A message x place-token incidence matrix from the places the titles name."""
+    vocabulary: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, message in enumerate(messages):
+        tokens = set().union(*(place_tokens(p) for p in extract_places(message.title)))
+        for token in tokens:
+            rows.append(row)
+            cols.append(vocabulary.setdefault(token, len(vocabulary)))
+    data = np.ones(len(rows), dtype=np.float32)
+    return csr_matrix((data, (rows, cols)), shape=(len(messages), max(len(vocabulary), 1)))
+
+
+def place_conflicts(places: csr_matrix) -> np.ndarray:
+    """n x n booleans: both titles name places and they have no place in common."""
+    named = np.diff(places.indptr) > 0
+    conflicts = np.outer(named, named)
+    # kept sparse: a dense n x n product would double the memory of the linkage step
+    conflicts[(places @ places.T).nonzero()] = False
+    return conflicts
+
+
+def merge_by_anchor(
+    titles: Sequence[str],
+    labels: np.ndarray,
+    places: csr_matrix,
+    settings: HotSpotSettings,
+) -> np.ndarray:
+    """Join clusters whose titles share a rare phrase, unless they name different places.
+
+    Only clusters of two or more define anchors (in at least two of their titles); a lone
+    message joins the cluster whose anchor its title contains when exactly one does, so
+    it can never bridge two topics.
+    """
+    grams = [_title_grams(title, settings.anchor_ngram) for title in titles]
+    members: dict[int, list[int]] = {}
+    for index, label in enumerate(labels):
+        members.setdefault(int(label), []).append(index)
+    owners = _anchor_owners(members, grams, _rare_grams(titles, grams, settings), settings)
+    joined = _UnionFind(
+        {label: frozenset(places[rows].indices.tolist()) for label, rows in members.items()}
+    )
+    for gram in sorted(owners):
+        first, *others = owners[gram]
+        for other in others:
+            joined.union(first, other)
+    for label, rows in members.items():
+        if len(rows) == 1:
+            hosts = {joined.root(o) for g in grams[rows[0]] for o in owners.get(g, [])}
+            if len(hosts) == 1:
+                joined.union(hosts.pop(), label)
+    return np.array([joined.root(int(label)) for label in labels], dtype=int)
+
+
+def _rare_grams(
+    titles: Sequence[str], grams: list[set[str]], settings: HotSpotSettings
+) -> set[str]:
+    df = Counter(g for per_title in grams for g in per_title)
+    ceiling = max(settings.anchor_max_share * len(titles), 2 * settings.anchor_min_titles)
+    # Place names are rare phrases too, but many topics happen at one place: a phrase
+    # that is part of any place named in the titles never anchors.
+    in_places = {
+        g
+        for title in titles
+        for place in extract_places(title)
+        for g in _title_grams(place, settings.anchor_ngram)
+    }
+    return {
+        g
+        for g, n in df.items()
+        if settings.anchor_min_titles <= n <= ceiling and g not in in_places
+    }
+
+
+def _anchor_owners(
+    members: dict[int, list[int]],
+    grams: list[set[str]],
+    rare: set[str],
+    settings: HotSpotSettings,
+) -> dict[str, list[int]]:
+    """Anchor phrase -> the clusters (two or more messages) it covers."""
+    owners: dict[str, list[int]] = {}
+    for label, rows in members.items():
+        if len(rows) < 2:
+            continue
+        counts = Counter(g for row in rows for g in grams[row] & rare)
+        for gram, n in counts.items():
+            if n >= max(2, settings.anchor_cover * len(rows)):
+                owners.setdefault(gram, []).append(label)
+    return owners
+
+
+class _UnionFind:
+    """Cluster labels joined unless the joined groups name different places."""
+
+    def __init__(self, places: dict[int, frozenset[int]]) -> None:
+        self.parent = {label: label for label in places}
+        self.places = dict(places)
+
+    def root(self, label: int) -> int:
+        while self.parent[label] != label:
+            self.parent[label] = self.parent[self.parent[label]]
+            label = self.parent[label]
+        return label
+
+    def union(self, left: int, right: int) -> None:
+        a, b = self.root(left), self.root(right)
+        if a == b or _places_differ(self.places[a], self.places[b]):
+            return
+        self.parent[b] = a
+        self.places[a] = self.places[a] | self.places[b]
+
+
+def _places_differ(left: frozenset[int], right: frozenset[int]) -> bool:
+    return bool(left) and bool(right) and not (left & right)
+
+
+def _title_grams(title: str, n: int) -> set[str]:
+    text = normalize(title).replace(" ", "")
+    return {text[i : i + n] for i in range(len(text) - n + 1)}

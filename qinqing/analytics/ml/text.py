@@ -159,3 +159,23 @@ def extract_places(text: str | None) -> list[str]:
 def place_key(place: str) -> str:
     """The specific part of a place, without the administrative prefix, for matching."""
     return re.sub(rf"^{_ADMIN}", "", unicodedata.normalize("NFKC", place)).strip()
+
+
+_TRAILING_SUFFIX = re.compile(rf"(?:{_PLACE_SUFFIX}|小区|社区|园区|\d+[栋号期])+$")
+_STEM_MIN = 3
+
+
+def place_tokens(place: str) -> frozenset[str]:
+    """Tokens that two names of one place share: the character trigrams of the name
+    without its kind ("绿地海外滩小区" and "绿地海外滩二期小区" share "绿地海"; "魅力之城小区"
+    and "丽发新城小区" share nothing), plus the stem's last two characters with the kind's
+    first ("星沙四区凉塘路" and "星沙凉塘路" share "凉塘路"); a stem shorter than three
+    characters is its own token."""
+    key = place_key(place)
+    stem = _TRAILING_SUFFIX.sub("", key) or key
+    if len(stem) < _STEM_MIN:
+        return frozenset({stem}) if stem else frozenset()
+    tokens = {stem[i : i + _STEM_MIN] for i in range(len(stem) - _STEM_MIN + 1)}
+    if len(key) > len(stem):
+        tokens.add(stem[-2:] + key[len(stem)])
+    return frozenset(tokens)

@@ -8,13 +8,19 @@ from qinqing.appeals.services.common import (
     CLOCK_ZH,
     MAX_ATTACHMENT_BYTES,
     MAX_ATTACHMENTS,
-    next_number,
 )
 from qinqing.appeals.services.intake import (
     add_attachments,
     content_key,
     idempotency_key_for,
     register_appeal,
+)
+from qinqing.appeals.services.intake_input import (
+    IntakeInput,
+    category_by_id,
+    division_by_id,
+    enterprise_by_name_or_code,
+    enterprise_by_uscc,
 )
 from qinqing.appeals.services.loop import (
     CONTACT_METHODS,
@@ -33,6 +39,7 @@ from qinqing.appeals.services.loop import (
     suspend_appeal,
     withdraw_appeal,
 )
+from qinqing.appeals.services.numbers import next_number
 from qinqing.appeals.services.oversight import (
     SWEEP_BATCH,
     consult_appeal,
@@ -47,17 +54,22 @@ __all__ = [
     "ALLOWED_SUFFIXES",
     "CLOCK_ZH",
     "CONTACT_METHODS",
+    "IntakeInput",
     "MAX_ATTACHMENTS",
     "MAX_ATTACHMENT_BYTES",
     "SWEEP_BATCH",
     "acknowledge_appeal",
     "add_attachments",
     "call_back_appeal",
+    "category_by_id",
     "close_appeal",
     "consult_appeal",
     "content_key",
     "decide_extension",
     "dispatch_appeal",
+    "division_by_id",
+    "enterprise_by_name_or_code",
+    "enterprise_by_uscc",
     "idempotency_key_for",
     "mark_duplicate",
     "merge_appeals",

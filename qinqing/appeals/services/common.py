@@ -1,20 +1,16 @@
-"""Helpers every appeal write shares: locking, refusing, saving, notifying, numbering."""
+"""Helpers every appeal write shares: locking, refusing, saving, notifying."""
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from qinqing.accounts.models import Organisation, OrgKind, User
 from qinqing.accounts.permissions import deny
 from qinqing.accounts.permissions import users_with_role as _users_with_role
+from qinqing.accounts.services import cached_organisation
 from qinqing.appeals.models import (
     Appeal,
-    NumberCounter,
 )
 from qinqing.appeals.transitions import check
 from qinqing.core.notify import notify
@@ -80,38 +76,16 @@ def _notify(users: Iterable[User], appeal: Appeal, kind: str, title: str, **kw: 
 
 
 def _default_division() -> Organisation:
+    """The root division (an appeal without enterprise or division belongs to it); read
+    once and cached until organisations change."""
+    return cached_organisation("default-division", _root_division)
+
+
+def _root_division() -> Organisation:
     division = Organisation.objects.filter(kind=OrgKind.DIVISION, depth=0).order_by("id").first()
     if division is None:
         raise ValidationError({"division": "系统尚未设置行政区划，无法受理。"})
     return division
-
-
-def _number_prefix(division: Organisation) -> str:
-    code = division.code or ""
-    return code[:6] if code[:6].isdigit() else getattr(settings, "APPEAL_NUMBER_PREFIX", "QQ")
-
-
-def next_number(division: Organisation, now: dt.datetime) -> str:
-    """Region prefix + year + sequence. The counter row is bumped by one atomic
-    UPDATE ... RETURNING; called outside a transaction (as intake does) that statement
-    commits at once, so the row lock lasts one statement and concurrent intakes do not
-    queue behind each other until commit. A number whose appeal then fails to commit
-    is skipped (numbers are unique and increasing, not gap-free)."""
-    prefix, year = _number_prefix(division), timezone.localtime(now).year
-    table = NumberCounter._meta.db_table
-    sql = f"UPDATE {table} SET value = value + 1 WHERE prefix = %s AND year = %s RETURNING value"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [prefix, year])
-        row = cursor.fetchone()
-        if row is None:
-            try:
-                with transaction.atomic():
-                    NumberCounter.objects.create(prefix=prefix, year=year)
-            except IntegrityError:
-                pass  # another request created it first
-            cursor.execute(sql, [prefix, year])
-            row = cursor.fetchone()
-    return f"{prefix}{year}{row[0]:07d}"
 
 
 def _search_text(appeal: Appeal) -> str:

@@ -13,39 +13,24 @@ from django.utils import timezone
 
 from qinqing.accounts.models import Organisation, OrgKind, Role, User
 from qinqing.accounts.permissions import enterprise_uscc, has_role, org_in_scope
-from qinqing.appeals import events, selectors
-from qinqing.appeals.models import (
-    Appeal,
-    AppealType,
-    Attachment,
-    Category,
-    Channel,
-    Status,
-)
+from qinqing.appeals import events, hooks, selectors
+from qinqing.appeals.models import Appeal, Attachment, Channel, Status
 from qinqing.appeals.services.common import (
-    _MAGIC,
-    ALLOWED_SUFFIXES,
-    MAX_ATTACHMENT_BYTES,
-    MAX_ATTACHMENTS,
     _default_division,
     _lock,
     _require,
     _search_text,
-    _text,
-    next_number,
 )
+from qinqing.appeals.services.intake_input import IntakeInput, check_files
+from qinqing.appeals.services.numbers import next_number
 from qinqing.appeals.transitions import check
 from qinqing.enterprises.models import Enterprise
 
 
 # --- 受理 --------------------------------------------------------------------------------
 def idempotency_key_for(actor: Any, key: str) -> str | None:
-    key = (key or "").strip()
-    if not key:
-        return None
-    if len(key) > 150:
-        raise ValidationError({"idempotency_key": "幂等键不能超过 150 个字符。"})
-    return f"{actor.pk}:{key}"
+    """The stored key: a client's key is unique per caller, never across callers."""
+    return f"{actor.pk}:{key}" if key else None
 
 
 def content_key(*parts: Any) -> str:
@@ -54,69 +39,32 @@ def content_key(*parts: Any) -> str:
 
 
 def register_appeal(
-    *,
-    actor: User,
-    channel: str,
-    title: str,
-    description: str,
-    requester_name: str,
-    requester_phone: str,
-    appeal_type: str = AppealType.APPEAL,
-    category: Category | None = None,
-    enterprise: Enterprise | None = None,
-    address: str = "",
-    division: Organisation | None = None,
-    lat: float | None = None,
-    lon: float | None = None,
-    idempotency_key: str = "",
-    files: Sequence[UploadedFile] = (),
+    data: IntakeInput | None = None, *, actor: User, **fields: Any
 ) -> tuple[Appeal, bool]:
     """Register an appeal. Returns (appeal, created); a repeated idempotency key returns
-    the appeal created the first time and changes nothing."""
-    key = idempotency_key_for(actor, idempotency_key)
-    if key:
-        existing = Appeal.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return existing, False
+    the appeal created the first time and changes nothing. `data` is already checked
+    (IntakeInput); what is decided here depends on the actor. Callers not yet passing
+    an IntakeInput give its fields as keywords (the same check runs once, here)."""
+    if data is None:
+        data = IntakeInput(**fields)
+    elif fields:
+        raise TypeError("register_appeal takes an IntakeInput or its fields, not both")
+    # A repeated key is caught by the unique index when the appeal is inserted (then the
+    # first appeal is read); a new appeal, the usual case, costs no look-up first.
+    key = idempotency_key_for(actor, data.idempotency_key)
+    enterprise, channel = data.enterprise, data.channel
     own_uscc = enterprise_uscc(actor)
     staff = has_role(actor, Role.INTAKE_OPERATOR, Role.SUPERVISOR, Role.ADMIN) or getattr(
         actor, "is_superuser", False
     )
     if own_uscc and not staff:
-        if enterprise is not None and enterprise.uscc != own_uscc:
-            # never file it silently under the caller's own enterprise
-            raise ValidationError(
-                {
-                    "enterprise": f"统一社会信用代码 {enterprise.uscc} 不是您账号关联的企业"
-                    f"（{own_uscc}），企业用户只能为本企业提交诉求。"
-                }
-            )
-        enterprise = Enterprise.objects.filter(uscc=own_uscc).first()
-        if enterprise is None:
-            raise ValidationError(
-                {"enterprise": "您的账号关联的企业不在企业库中，请联系营商服务中心。"}
-            )
+        enterprise = _own_enterprise(own_uscc, given=enterprise)
         if channel not in (Channel.PORTAL, Channel.API, Channel.OPEN311):
             channel = Channel.PORTAL
     else:
-        _require(staff, actor, "register")
-    errors: dict[str, str] = {}
-    if channel not in Channel.values:
-        errors["channel"] = "受理渠道无效。"
-    if appeal_type not in AppealType.values:
-        errors["type"] = "诉求类型无效，应为诉求、投诉、咨询、建议或求助。"
-    if category is not None and not category.is_active:
-        errors["category"] = "该诉求分类已停用。"
-    if errors:
-        raise ValidationError(errors)
-    title = _text(title, "title", "标题", max_length=200)
-    description = _text(description, "description", "诉求内容", max_length=5000)
-    requester_name = _text(requester_name, "requester_name", "联系人", max_length=50)
-    requester_phone = _text(requester_phone, "requester_phone", "联系电话", max_length=30)
-    if not any(ch.isdigit() for ch in requester_phone) or len(requester_phone) < 5:
-        raise ValidationError({"requester_phone": "联系电话格式不正确。"})
-    _check_files(files)
-    division = division or (enterprise.division if enterprise else None) or _default_division()
+        # the one role rule from outside appeals: a delegate vouches (appeals/hooks.py)
+        _require(staff or hooks.delegated_intake(actor, enterprise, channel), actor, "register")
+    division = data.division or (enterprise.division if enterprise else None) or _default_division()
     if division.kind != OrgKind.DIVISION:
         raise ValidationError({"division": "所属区划必须是行政区划。"})
     if staff and not getattr(actor, "is_superuser", False) and not own_uscc:
@@ -125,28 +73,19 @@ def register_appeal(
             actor,
             "register",
         )
-    # The number is taken before the transaction (one atomic counter update), so
-    # concurrent intakes do not wait for each other's commits.
+    # The number is taken before the transaction and without a lock held (see
+    # services/numbers.py), so concurrent intakes do not wait for each other's commits.
     number = next_number(division, timezone.now())
     try:
         with transaction.atomic():
             appeal = _create_appeal(
+                data,
                 actor=actor,
                 key=key,
                 number=number,
                 channel=channel,
-                appeal_type=appeal_type,
-                category=category,
-                title=title,
-                description=description,
                 enterprise=enterprise,
-                requester_name=requester_name,
-                requester_phone=requester_phone,
-                address=(address or "").strip()[:200],
                 division=division,
-                lat=lat,
-                lon=lon,
-                files=files,
             )
     except IntegrityError:
         if key:
@@ -157,23 +96,59 @@ def register_appeal(
     return appeal, True
 
 
+def _own_enterprise(own_uscc: str, *, given: Enterprise | None) -> Enterprise:
+    """An enterprise user files for the enterprise on their account, never another."""
+    if given is not None and given.uscc != own_uscc:
+        # never file it silently under the caller's own enterprise
+        raise ValidationError(
+            {
+                "enterprise": f"统一社会信用代码 {given.uscc} 不是您账号关联的企业"
+                f"（{own_uscc}），企业用户只能为本企业提交诉求。"
+            }
+        )
+    enterprise = given or Enterprise.objects.filter(uscc=own_uscc).first()
+    if enterprise is None:
+        raise ValidationError(
+            {"enterprise": "您的账号关联的企业不在企业库中，请联系营商服务中心。"}
+        )
+    return enterprise
+
+
 def _create_appeal(
-    *, actor: User, key: str | None, files: Sequence[UploadedFile], **fields: Any
+    data: IntakeInput,
+    *,
+    actor: User,
+    key: str | None,
+    number: str,
+    channel: str,
+    enterprise: Enterprise | None,
+    division: Organisation,
 ) -> Appeal:
     """Insert the appeal once (number and search text already in it) and its first
     event. The returned appeal carries what was written (its timeline, no clocks or
     assignments yet), so the answer needs no reads after the commit."""
     appeal = Appeal(
-        type=fields.pop("appeal_type"),
+        number=number,
+        type=data.appeal_type,
+        channel=channel,
+        category=data.category,
+        title=data.title,
+        description=data.description,
+        enterprise=enterprise,
+        requester_name=data.requester_name,
+        requester_phone=data.requester_phone,
+        address=data.address,
+        division=division,
+        lat=data.lat,
+        lon=data.lon,
         created_by=actor,
         idempotency_key=key,
         status=Status.REGISTERED,
-        **fields,
     )
     appeal.search_text = _search_text(appeal)
     appeal.save(force_insert=True)
     event = events.record(appeal, "registered", actor=actor, to_state=Status.REGISTERED)
-    for upload in files:
+    for upload in data.files:
         _store_attachment(appeal, upload, actor=actor, event=event)
     appeal._prefetched_objects_cache = {
         "events": _as_read(appeal.events.all(), [event]),
@@ -188,27 +163,6 @@ def _as_read(queryset: Any, rows: list[Any]) -> Any:
     queryset._result_cache = rows
     queryset._prefetch_done = True
     return queryset
-
-
-def _check_files(files: Sequence[UploadedFile]) -> None:
-    if len(files) > MAX_ATTACHMENTS:
-        raise ValidationError({"attachments": f"附件最多 {MAX_ATTACHMENTS} 个。"})
-    for upload in files:
-        name = upload.name or ""
-        suffix = Path(name).suffix.lower()
-        if suffix not in ALLOWED_SUFFIXES:
-            raise ValidationError(
-                {
-                    "attachments": f"附件“{name}”的类型不允许，只接受 PDF、图片、Word、Excel 和文本文件。"
-                }
-            )
-        if (upload.size or 0) > MAX_ATTACHMENT_BYTES:
-            raise ValidationError({"attachments": f"附件“{name}”超过 10 MB。"})
-        if suffix in _MAGIC:
-            head = upload.read(8)
-            upload.seek(0)
-            if not any(head.startswith(m) for m in _MAGIC[suffix]):
-                raise ValidationError({"attachments": f"附件“{name}”的内容与扩展名不符。"})
 
 
 def _store_attachment(
@@ -243,7 +197,7 @@ def add_attachments(
     _require(selectors.can_see(actor, appeal), actor, "attach", appeal)
     if selectors.is_enterprise_owner(actor, appeal):
         staff_only = False
-    _check_files(files)
+    check_files(files)
     if not files:
         raise ValidationError({"attachments": "请选择要上传的文件。"})
     event = events.record(

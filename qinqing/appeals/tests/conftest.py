@@ -44,7 +44,7 @@ def register(actor: Any, enterprise: Any = None, **extra: Any) -> Appeal:
         "enterprise": enterprise,
     }
     fields.update(extra)
-    appeal, _ = services.register_appeal(actor=actor, **fields)
+    appeal, _ = services.register_appeal(services.IntakeInput(**fields), actor=actor)
     return appeal
 
 

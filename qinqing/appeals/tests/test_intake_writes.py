@@ -1,12 +1,16 @@
 """Intake writes the appeal once and answers from what it wrote (issue 16)."""
 
+import datetime as dt
 from typing import Any
 
 import pytest
-from django.db import connection
+import time_machine
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from qinqing.appeals.models import Appeal, NumberCounter
+from qinqing.appeals.services.numbers import sequence_name
+from qinqing.appeals.tests.conftest import register
 from qinqing.appeals.tests.test_api import BASE, NEW, api_client, post
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +39,18 @@ def test_api_intake_inserts_the_appeal_once_and_reads_nothing_back(intake: Any) 
     assert [e["kind"] for e in body["events"]] == ["registered"] and body["clocks"] == []
 
 
-def test_numbers_follow_the_counter_and_the_counter_keeps_the_last_number(intake: Any) -> None:
+def last_serial(number: str) -> int:
+    """The last serial handed out for this number's prefix and year (the PostgreSQL
+    sequence, or the counter row elsewhere)."""
+    prefix, year = number[:-11], int(number[-11:-7])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT last_value FROM "{sequence_name(prefix, year)}"')  # noqa: S608
+            return int(cursor.fetchone()[0])
+    return NumberCounter.objects.get(prefix=prefix, year=year).value
+
+
+def test_numbers_follow_one_another_and_the_last_one_is_kept(intake: Any) -> None:
     client = api_client(intake)
     numbers = [
         post(client, f"{BASE}/", NEW, HTTP_IDEMPOTENCY_KEY=f"k{i}").json()["number"]
@@ -43,4 +58,24 @@ def test_numbers_follow_the_counter_and_the_counter_keeps_the_last_number(intake
     ]
     tails = [int(n[-7:]) for n in numbers]
     assert tails == [tails[0], tails[0] + 1, tails[0] + 2]
-    assert NumberCounter.objects.get().value == tails[-1]
+    assert last_serial(numbers[-1]) == tails[-1]
+
+
+def test_numbers_continue_after_what_the_counter_handed_out(intake: Any, district: Any) -> None:
+    """A database whose counter row already handed out numbers (before sequences) goes on
+    after them, never repeating one. (A year no other test reaches: its sequence is new.)"""
+    with time_machine.travel(dt.datetime(2041, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        NumberCounter.objects.create(prefix=district.district.code[:6], year=2041, value=41)
+        response = post(api_client(intake), f"{BASE}/", NEW, HTTP_IDEMPOTENCY_KEY="k")
+    assert response.json()["number"] == f"{district.district.code[:6]}20410000042"
+
+
+def test_intake_inside_a_callers_transaction_survives_the_first_number(
+    intake: Any, district: Any
+) -> None:
+    """The first number of a year creates its sequence; inside a caller's transaction
+    (liaison registers a difficulty in one) that must not abort the transaction."""
+    with transaction.atomic():
+        appeal = register(intake)
+        Appeal.objects.filter(pk=appeal.pk).update(address="北辰街道1号")
+    assert Appeal.objects.get(pk=appeal.pk).address == "北辰街道1号"

@@ -42,8 +42,8 @@ def test_register_with_same_idempotency_key_returns_first_appeal(intake: Any) ->
         "requester_phone": "13900000000",
         "idempotency_key": "call-1",
     }
-    first, created = services.register_appeal(actor=intake, **kwargs)
-    again, created_again = services.register_appeal(actor=intake, **kwargs)
+    first, created = services.register_appeal(services.IntakeInput(**kwargs), actor=intake)
+    again, created_again = services.register_appeal(services.IntakeInput(**kwargs), actor=intake)
     assert created and not created_again
     assert again.pk == first.pk
     assert Appeal.objects.count() == 1

@@ -58,17 +58,20 @@ def new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             appeal, _created = services.register_appeal(
+                services.IntakeInput(
+                    channel=Channel.PORTAL,
+                    appeal_type=data["type"],
+                    category=data["category"],
+                    title=data["title"],
+                    description=data["description"],
+                    enterprise=enterprise,
+                    requester_name=data["requester_name"],
+                    requester_phone=data["requester_phone"],
+                    address=data["address"],
+                    idempotency_key=data["idempotency_key"],
+                    files=data["attachments"],
+                ),
                 actor=request.user,
-                channel=Channel.PORTAL,
-                appeal_type=data["type"],
-                category=data["category"],
-                title=data["title"],
-                description=data["description"],
-                requester_name=data["requester_name"],
-                requester_phone=data["requester_phone"],
-                address=data["address"],
-                idempotency_key=data["idempotency_key"],
-                files=data["attachments"],
             )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))

@@ -44,21 +44,22 @@ def intake(request: HttpRequest) -> HttpResponse:
     elif form.is_valid():
         data = form.cleaned_data
         try:
-            enterprise = _find_enterprise(data["enterprise_query"])
             appeal, _created = services.register_appeal(
+                services.IntakeInput(
+                    channel=data["channel"],
+                    appeal_type=data["type"],
+                    category=data["category"],
+                    title=data["title"],
+                    description=data["description"],
+                    enterprise=services.enterprise_by_name_or_code(data["enterprise_query"]),
+                    requester_name=data["requester_name"],
+                    requester_phone=data["requester_phone"],
+                    address=data["address"],
+                    division=data["division"],
+                    idempotency_key=data["idempotency_key"],
+                    files=data["attachments"],
+                ),
                 actor=request.user,
-                channel=data["channel"],
-                appeal_type=data["type"],
-                category=data["category"],
-                title=data["title"],
-                description=data["description"],
-                enterprise=enterprise,
-                requester_name=data["requester_name"],
-                requester_phone=data["requester_phone"],
-                address=data["address"],
-                division=data["division"],
-                idempotency_key=data["idempotency_key"],
-                files=data["attachments"],
             )
             original = _merge_target(request.user, data.get("merge_into"))
             if original is not None:
@@ -106,20 +107,6 @@ def _intake_initial(params: Any) -> dict[str, Any]:
         if params.get(field):
             initial[field] = params[field][:limit]
     return initial
-
-
-def _find_enterprise(query: str) -> Enterprise | None:
-    query = (query or "").strip()
-    if not query:
-        return None
-    found = list(Enterprise.objects.filter(Q(uscc=query.upper()) | Q(name=query))[:2])
-    if len(found) != 1:
-        raise ValidationError(
-            {
-                "enterprise_query": f"找不到唯一的企业“{query}”，请输入完整的企业名称或统一社会信用代码。"
-            }
-        )
-    return found[0]
 
 
 @role_required(Role.INTAKE_OPERATOR, Role.SUPERVISOR)

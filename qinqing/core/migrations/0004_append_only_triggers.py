@@ -6,7 +6,8 @@ restore, is not row-level and stays possible for the database owner.)
 One exception, listed per table: a foreign key may be set to NULL when the row it names
 is deleted (ON DELETE SET NULL: an audit row outlives the user account it recorded).
 
-SQLite gets no trigger: Django's test flush empties tables with DELETE there.
+SQLite gets its triggers from qinqing/core/append_only.py (installed after every migrate);
+Django's flush empties tables with DELETE there, so the flush command lifts them.
 """
 
 from django.db import migrations

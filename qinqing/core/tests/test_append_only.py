@@ -1,14 +1,17 @@
 """History cannot be rewritten: not through the admin, not through QuerySet.update() or
-delete(), not through SQL (on PostgreSQL a trigger guards every audit and event table)."""
+delete(), not through SQL: a trigger guards every audit and event table, on PostgreSQL
+(migration core/0004) and on SQLite (core/append_only.py, installed after migrate)."""
 
 import importlib
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
+from qinqing.core import append_only
 from qinqing.core.audit import record_audit
 from qinqing.core.models import AppendOnlyModel, AuditEvent
 from qinqing.enterprises import events as enterprise_events
@@ -16,9 +19,7 @@ from qinqing.enterprises.models import EnterpriseEvent
 
 pytestmark = pytest.mark.django_db
 TRIGGERS = importlib.import_module("qinqing.core.migrations.0004_append_only_triggers")
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the database trigger is PostgreSQL's"
-)
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers")
 
 
 def append_only_models() -> list[type]:
@@ -60,7 +61,6 @@ def test_no_admin_may_add_change_or_delete_an_event_or_audit_row(admin_user) -> 
         assert not model_admin.has_delete_permission(request), model
 
 
-@postgres_only
 def test_a_queryset_update_of_the_audit_log_is_refused_by_the_database() -> None:
     record_audit(AuditEvent.Kind.DENIED, username="mallory", action="view:x")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
@@ -70,7 +70,6 @@ def test_a_queryset_update_of_the_audit_log_is_refused_by_the_database() -> None
     assert AuditEvent.objects.get().username == "mallory"
 
 
-@postgres_only
 def test_a_queryset_update_or_delete_of_a_timeline_is_refused_by_the_database(
     enterprise_a,
 ) -> None:
@@ -82,7 +81,6 @@ def test_a_queryset_update_or_delete_of_a_timeline_is_refused_by_the_database(
     assert EnterpriseEvent.objects.get().kind == "profile_changed"
 
 
-@postgres_only
 def test_deleting_a_user_still_clears_the_user_on_their_audit_rows(district) -> None:
     from qinqing.conftest import make_user
 
@@ -91,3 +89,40 @@ def test_deleting_a_user_still_clears_the_user_on_their_audit_rows(district) -> 
     user.delete()
     row = AuditEvent.objects.get()
     assert row.user_id is None and row.username == "leaver"
+
+
+@sqlite_only
+def test_every_append_only_table_has_its_sqlite_triggers_as_wanted() -> None:
+    present = append_only.installed_triggers(connection)
+    for model in append_only.append_only_models():
+        for name, sql in append_only.sqlite_triggers(model).items():
+            assert present.get(name) == sql, name
+    assert append_only.install(connection) == 0  # idempotent: nothing left to (re)create
+
+
+def test_a_queryset_update_of_an_event_table_fails(enterprise_a) -> None:
+    """The regression of issue 15 on the embedded default: update() bypasses save()."""
+    enterprise_events.record(enterprise_a, "profile_changed", actor=None)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        EnterpriseEvent.objects.filter(enterprise=enterprise_a).update(kind="forged")
+    assert EnterpriseEvent.objects.get().kind == "profile_changed"
+
+
+@sqlite_only
+def test_a_rebuilt_table_gets_its_triggers_back_after_migrate() -> None:
+    """SQLite alters a table by rebuilding it, which drops its triggers; post_migrate
+    puts them back."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER core_auditevent_append_only_update")
+    call_command("migrate", verbosity=0)
+    assert "core_auditevent_append_only_update" in append_only.installed_triggers(connection)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_is_the_sanctioned_path_that_empties_the_logs_and_keeps_the_guard() -> None:
+    record_audit(AuditEvent.Kind.DENIED, username="mallory", action="view:x")
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEvent.objects.exists()
+    record_audit(AuditEvent.Kind.DENIED, username="mallory", action="view:x")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.all().delete()

@@ -63,6 +63,7 @@ def test_every_main_screen_has_data_and_a_second_run_adds_nothing() -> None:
     ratings_come_from_every_channel_and_bad_ones_are_rectified()
     policies_find_enterprises_and_money_is_paid()
     hot_spots_a_monthly_topic_warnings_and_assessment()
+    the_task_list_is_a_year_in_progress()
 
 
 def the_people_and_enterprises_of_the_district() -> None:
@@ -150,3 +151,22 @@ def hot_spots_a_monthly_topic_warnings_and_assessment() -> None:
     assert any(line.points for result in response.context["results"] for line in result.lines)
     versions = set(ScoreSheet.objects.values_list("scheme__name", "version"))
     assert len({name for name, _ in versions}) == 2 and any(v == 2 for _, v in versions)
+
+
+def the_task_list_is_a_year_in_progress() -> None:
+    from django.utils import timezone
+
+    from qinqing.demo.tasklist import demo_year
+    from qinqing.tasklist.models import Comment, Finding, Indicator, Task, TaskEscalation
+
+    year = demo_year(timezone.localdate())
+    assert Indicator.objects.filter(year=year).count() == 18
+    tasks = Task.objects.filter(indicator__year=year)
+    assert tasks.count() == 50
+    assert tasks.filter(status="done").exists()
+    assert tasks.filter(status="active", due_at__lt=timezone.now()).exists()  # overdue
+    assert TaskEscalation.objects.exists() and Comment.objects.exists()
+    assert {"accepted", "open"} <= set(Finding.objects.values_list("status", flat=True))
+    response = login("leader").get(f"/tasklist/monthly/?year={year}&month=3")
+    assert response.status_code == 200 and response.context["blocks"]
+    assert login("h-fgj").get("/tasklist/mine/").context["page"].paginator.count > 0

@@ -163,3 +163,40 @@ def test_one_indicator_below_the_small_bound_makes_micro_when_the_other_is_missi
 def test_one_indicator_at_small_or_above_with_the_other_missing_stays_unknown() -> None:
     assert classify("C3911", {EMPLOYEES: 20}).size_class == UNKNOWN
     assert classify("C3911", {REVENUE: 299}).size_class == MICRO
+
+
+def test_the_column_classification_agrees_with_classify_at_every_boundary() -> None:
+    import itertools
+
+    import polars as pl
+
+    from qinqing.enterprises.sizeclass import TOTAL_ASSETS, classify, size_class_expr
+
+    codes = ["C3911", "A0111", "E4811", "F5131", "F5211", "G5430", "G5920", "G5910", "H6210",
+             "I6510", "K7010", "K7020", "L7211", "M7320", "J6610", "P8311", "C", "G59", "", None]  # fmt: skip
+    points: dict[str, set[float | None]] = {
+        EMPLOYEES: {None},
+        REVENUE: {None},
+        TOTAL_ASSETS: {None},
+    }
+    for bounds in THRESHOLDS.values():
+        for indicator, values in bounds.items():
+            for b in values:
+                points[indicator].update({b - 1, b - 0.01, b, b + 1})
+    rows = []
+    for code in codes:
+        for e, r, a in itertools.product(*[sorted(points[k], key=lambda v: (v is None, v or 0))[::3] for k in (EMPLOYEES, REVENUE, TOTAL_ASSETS)]):  # fmt: skip
+            rows.append((code, e, r, a))
+    frame = pl.DataFrame(rows, schema=["code", EMPLOYEES, REVENUE, TOTAL_ASSETS], orient="row")
+    ours = (
+        frame.select(
+            size_class_expr(
+                pl.col("code"), {k: pl.col(k) for k in (EMPLOYEES, REVENUE, TOTAL_ASSETS)}, codes
+            )
+        )
+        .to_series()
+        .to_list()
+    )
+    theirs = [classify(c, {EMPLOYEES: e, REVENUE: r, TOTAL_ASSETS: a}).size_class for c, e, r, a in rows]  # fmt: skip
+    assert ours == theirs
+    assert len(set(theirs)) == 6  # every class drawn

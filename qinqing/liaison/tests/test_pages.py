@@ -5,9 +5,10 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from qinqing.liaison.exports import safe_cell
+from qinqing.liaison.exports import presentable
 from qinqing.liaison.models import CheckIn, Liaison
 from qinqing.liaison.tests.conftest import A_LAT, A_LNG
+from qinqing.lib.excel import safe_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -76,10 +77,15 @@ def test_import_of_a_non_excel_file_is_a_clear_error(client_for, supervisor):
 
 
 def test_exported_cells_cannot_start_a_formula():
+    """Liaison exports use the one lib.excel.safe_cell: "-1" is a plain number, not a
+    formula, so it stays as typed; anything after it that makes it a formula is escaped."""
     assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert safe_cell("+1") == "'+1" and safe_cell("-1") == "'-1" and safe_cell("@x") == "'@x"
+    assert safe_cell("-1") == "-1" and safe_cell(-1) == -1
+    assert safe_cell("-1+cmd|' /C calc'!A0") == "'-1+cmd|' /C calc'!A0"
+    assert safe_cell("@x") == "'@x"
     assert safe_cell("a\x00b\x1f") == "ab"
     assert safe_cell(float("nan")) == ""
+    assert presentable(None) == "" and presentable(True) == "是"
 
 
 def test_visit_export_is_scoped_and_safe(client_for, supervisor, cadre, enterprise_a, today):

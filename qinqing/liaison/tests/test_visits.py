@@ -93,7 +93,11 @@ def test_future_visit_date_and_control_characters(assigned, cadre, today):
     assert visit.people_met == "王总" and visit.discussion == "谈话"
 
 
-def test_difficulty_waits_for_intake_then_becomes_a_liaison_appeal(assigned, cadre, intake, today):
+def test_a_visit_difficulty_raised_by_the_enterprises_cadre_becomes_an_appeal_at_once(
+    assigned, cadre, intake, today
+):
+    """No intake operator's click: appeals accepts the enterprise's own cadre as an intake
+    delegate on the 包联 channel (appeals/hooks.py, liaison registers the rule)."""
     visit = services.record_visit(
         assigned.enterprise, actor=cadre, visited_on=today, people_met="王总", discussion="用电"
     )
@@ -105,22 +109,50 @@ def test_difficulty_waits_for_intake_then_becomes_a_liaison_appeal(assigned, cad
         description="等了两个月",
         money="120.5",
     )
-    assert difficulty.appeal is None
-    assert Notification.objects.filter(recipient=intake, kind="liaison_difficulty").exists()
-    services.register_difficulty(difficulty, actor=intake)
-    difficulty.refresh_from_db()
     appeal = difficulty.appeal
-    assert appeal.channel == "liaison"
+    assert appeal is not None and appeal.channel == "liaison"
     assert appeal.enterprise_id == assigned.enterprise_id
     assert appeal.requester_name == "刘驻企"
+    assert not Notification.objects.filter(recipient=intake, kind="liaison_difficulty").exists()
+    assert services.register_difficulty(difficulty, actor=cadre).appeal_id == appeal.pk
     assert services.register_difficulty(difficulty, actor=intake).appeal_id == appeal.pk
     assert Appeal.objects.count() == 1
 
 
-def test_cadre_cannot_register_appeals_themselves(assigned, cadre):
-    d = services.raise_difficulty(assigned.enterprise, actor=cadre, title="t", description="d")
+def test_a_difficulty_raised_by_an_overseer_waits_for_intake(assigned, leader, intake, today):
+    leader.phone = "13800000009"
+    leader.save(update_fields=["phone"])
+    difficulty = services.raise_difficulty(
+        assigned.enterprise, actor=leader, title="用地指标", description="缺少用地指标"
+    )
+    assert difficulty.appeal is None
+    assert Notification.objects.filter(recipient=intake, kind="liaison_difficulty").exists()
     with pytest.raises(PermissionDenied):
-        services.register_difficulty(d, actor=cadre)
+        services.register_difficulty(difficulty, actor=leader)
+    assert services.register_difficulty(difficulty, actor=intake).appeal.channel == "liaison"
+
+
+def test_the_cadre_delegate_rule_is_narrow(assigned, cadre, other_cadre, enterprise_b):
+    """Only the enterprise's own cadre, only on the 包联 channel, only for that firm."""
+    from qinqing.appeals.services import register_appeal
+
+    fields = {
+        "title": "t",
+        "description": "d",
+        "requester_name": "刘驻企",
+        "requester_phone": "13800000001",
+    }
+    with pytest.raises(PermissionDenied):
+        register_appeal(
+            actor=other_cadre, channel="liaison", enterprise=assigned.enterprise, **fields
+        )
+    with pytest.raises(PermissionDenied):
+        register_appeal(actor=cadre, channel="phone", enterprise=assigned.enterprise, **fields)
+    with pytest.raises(PermissionDenied):
+        register_appeal(actor=cadre, channel="liaison", enterprise=enterprise_b, **fields)
+    with pytest.raises(PermissionDenied):
+        register_appeal(actor=cadre, channel="liaison", enterprise=None, **fields)
+    assert not Appeal.objects.exists()
 
 
 def test_money_must_be_a_sane_number(assigned, cadre):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qinqing.core.material_store import OnFile, certificates_on_file
 from qinqing.core.notify import notify
 from qinqing.enterprises.models import Enterprise
 from qinqing.policies import events
@@ -60,24 +62,89 @@ def save_material(
     return material
 
 
+# The certificate kinds in the store (core.material_store, kept by the catalog) that stand
+# for each policy material; the first valid one on file is used. A signed application
+# form belongs to one application and is never taken from the store.
+STORE_KINDS: dict[str, tuple[str, ...]] = {
+    MaterialType.LICENCE: ("business_licence",),
+    MaterialType.FINANCIALS: ("financial_statements",),
+    MaterialType.RD_AUDIT: ("rd_audit_report",),
+    MaterialType.TAX_CERT: ("tax_certificate",),
+    MaterialType.IP_CERTS: ("ip_certificates",),
+    MaterialType.QUAL_CERT: (
+        "qual:high_tech",
+        "qual:srdi",
+        "qual:little_giant",
+        "qual:innovative_sme",
+        "qual:tech_sme",
+        "qual:tech_centre",
+    ),
+    MaterialType.BANK: ("bank_account",),
+}
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    """One required material: on file in the certificate store (not asked: 已有，免提交),
+    else a valid upload in the policy material library, else still to be uploaded."""
+
+    code: str
+    label: str
+    certificate: OnFile | None = None
+    material: EnterpriseMaterial | None = None
+
+    @property
+    def on_file(self) -> bool:
+        return self.certificate is not None or self.material is not None
+
+
 def material_checklist(
     item: PolicyItem, enterprise: Enterprise, today: dt.date
-) -> list[tuple[str, str, EnterpriseMaterial | None]]:
-    """(type, label, the valid material on file or None) for each required material."""
-    on_file: dict[str, EnterpriseMaterial] = {}
+) -> list[ChecklistRow]:
+    codes = list(item.required_materials or [])
+    store = certificates_on_file(
+        enterprise.pk, [kind for code in codes for kind in STORE_KINDS.get(code, ())], today
+    )
+    uploaded: dict[str, EnterpriseMaterial] = {}
     for material in EnterpriseMaterial.objects.filter(
-        enterprise=enterprise, material_type__in=list(item.required_materials or [])
+        enterprise=enterprise, material_type__in=codes
     ):
-        if material.is_valid_on(today) and material.material_type not in on_file:
-            on_file[material.material_type] = material
-    return [
-        (
-            code,
-            str(MaterialType(code).label) if code in MaterialType.values else code,
-            on_file.get(code),
+        if material.is_valid_on(today) and material.material_type not in uploaded:
+            uploaded[material.material_type] = material
+    rows = []
+    for code in codes:
+        label = str(MaterialType(code).label) if code in MaterialType.values else code
+        certificate = next((store[k] for k in STORE_KINDS.get(code, ()) if k in store), None)
+        rows.append(
+            ChecklistRow(
+                code,
+                label,
+                certificate=certificate,
+                material=None if certificate else uploaded.get(code),
+            )
         )
-        for code in item.required_materials or []
+    return rows
+
+
+def _require_materials(checklist: list[ChecklistRow]) -> None:
+    missing = [row.label for row in checklist if not row.on_file]
+    if missing:
+        raise ValidationError(
+            {"materials": _("Please upload first: %(missing)s.") % {"missing": "、".join(missing)}}
+        )
+
+
+def _certificate_links(checklist: list[ChecklistRow]) -> list[dict[str, Any]]:
+    """What the application took from the certificate store (kept on the application)."""
+    return [
+        {"material": row.code, **row.certificate.as_link()}
+        for row in checklist
+        if row.certificate is not None
     ]
+
+
+def _uploads(checklist: list[ChecklistRow]) -> list[EnterpriseMaterial]:
+    return [row.material for row in checklist if row.material is not None]
 
 
 def submit_application(
@@ -99,11 +166,7 @@ def submit_application(
     if not item.is_open_for_applications(today):
         raise ValidationError(_("This item does not take applications now."))
     checklist = material_checklist(item, enterprise, today)
-    missing = [label for _code, label, material in checklist if material is None]
-    if missing:
-        raise ValidationError(
-            {"materials": _("Please upload first: %(missing)s.") % {"missing": "、".join(missing)}}
-        )
+    _require_materials(checklist)
     answer = None
     if item.current_rule is not None:
         facts = facts_for([enterprise.pk]).get(enterprise.pk)
@@ -129,9 +192,10 @@ def submit_application(
                 due_at=deadline_after(now, item.payout_days),
                 rule_version_id=item.current_rule_id,
                 decision=answer.snapshot() if answer else {},
+                certificates=_certificate_links(checklist),
                 idempotency_key=idempotency_key,
             )
-            application.materials.set([m for _c, _l, m in checklist if m is not None])
+            application.materials.set(_uploads(checklist))
             events.application_changed(
                 application, actor=actor, action="submit", old="", new=application.status
             )
@@ -181,26 +245,11 @@ def resubmit_application(application: Application, *, actor: Any, note: str = ""
     now = timezone.now()
     with transaction.atomic():
         application = _locked(application)
-        today = timezone.localdate()
-        missing = [
-            label
-            for _c, label, m in material_checklist(application.item, application.enterprise, today)
-            if m is None
-        ]
-        if missing:
-            raise ValidationError(
-                {
-                    "materials": _("Please upload first: %(missing)s.")
-                    % {"missing": "、".join(missing)}
-                }
-            )
-        application.materials.set(
-            [
-                m
-                for _c, _l, m in material_checklist(application.item, application.enterprise, today)
-                if m
-            ]
+        checklist = material_checklist(
+            application.item, application.enterprise, timezone.localdate()
         )
+        _require_materials(checklist)
+        application.materials.set(_uploads(checklist))
         application = _move(
             application,
             actor=actor,
@@ -209,6 +258,7 @@ def resubmit_application(application: Application, *, actor: Any, note: str = ""
             fields={
                 "submitted_at": now,
                 "due_at": deadline_after(now, application.item.payout_days),
+                "certificates": _certificate_links(checklist),
             },
         )
     return application

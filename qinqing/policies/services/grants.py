@@ -28,6 +28,7 @@ from qinqing.policies.models import (
     ItemMode,
     MatchResult,
     Outcome,
+    PolicyEvent,
     PolicyItem,
     PublishStatus,
 )
@@ -152,20 +153,17 @@ def approve_grant_batch(batch: GrantBatch, *, actor: Any) -> GrantBatch:
     serialises approvals of one item; the budget and the once-per-period rule are
     checked again under it (and the unique constraint backs the latter)."""
     ensure_manager(None, actor, "policies:approve_grant_batch")
-    if batch.created_by_id == getattr(actor, "pk", None):
-        # 四眼原则: money leaves only when a second officer has checked the list
-        record_audit(
-            AuditEvent.Kind.DENIED,
-            user=actor,
-            action="policies:approve_own_grant_batch",
-            batch=batch.pk,
-        )
-        raise ValidationError(
-            _(
-                "You prepared this grant list, so another policy officer must approve it "
-                "(four-eyes principle)."
-            )
-        )
+    # 四眼原则: money leaves only when a second officer has checked the list
+    _four_eyes(
+        batch.created_by_id,
+        actor,
+        action="policies:approve_own_grant_batch",
+        message=_(
+            "You prepared this grant list, so another policy officer must approve it "
+            "(four-eyes principle)."
+        ),
+        batch=batch.pk,
+    )
     with transaction.atomic():
         item = PolicyItem.objects.select_for_update().get(pk=batch.item_id)
         batch = GrantBatch.objects.select_for_update().get(pk=batch.pk)
@@ -243,8 +241,22 @@ def cancel_grant_batch(batch: GrantBatch, *, actor: Any) -> GrantBatch:
 def mark_disbursement_paid(
     disbursement: Disbursement, *, actor: Any, paid_on: dt.date
 ) -> Disbursement:
-    """Record the payment; paying an already paid disbursement again changes nothing."""
+    """Record the payment; paying an already paid disbursement again changes nothing.
+    The officer who approved the payout (the application or the grant list) may not
+    confirm it (四眼原则)."""
     ensure_manager(None, actor, "policies:mark_disbursement_paid")
+    # checked before the transaction so that the denial's audit row is not rolled back;
+    # who approved a payout never changes (an append-only event names them)
+    _four_eyes(
+        payout_approver_id(disbursement),
+        actor,
+        action="policies:confirm_own_payout",
+        message=_(
+            "You approved this payout, so another policy officer must confirm the payment "
+            "(four-eyes principle)."
+        ),
+        disbursement=disbursement.pk,
+    )
     with transaction.atomic():
         disbursement = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
         if disbursement.status == Disbursement.Status.PAID:
@@ -262,3 +274,24 @@ def mark_disbursement_paid(
             )
             _move(application, actor=actor, action="pay", fields={"paid_at": timezone.now()})
     return disbursement
+
+
+def payout_approver_id(disbursement: Disbursement) -> int | None:
+    """Who approved the payout: the actor of the event that created the disbursement
+    (approving an application or a grant list creates it)."""
+    return (
+        PolicyEvent.objects.filter(disbursement=disbursement, kind="disbursement_created")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+
+
+def _four_eyes(
+    first_id: int | None, actor: Any, *, action: str, message: str, **detail: Any
+) -> None:
+    """四眼原则: refuse (audited, before any transaction that would roll the audit back)
+    when the second step is taken by the person who took the first."""
+    if first_id is None or first_id != getattr(actor, "pk", None):
+        return
+    record_audit(AuditEvent.Kind.DENIED, user=actor, action=action, **detail)
+    raise ValidationError(message)

@@ -44,20 +44,23 @@ def _submit(item, n: int, day: int):
         )
 
 
-def _pay(application, officer, day: int) -> None:
+def _pay(application, officer, payer, day: int) -> None:
+    """Approved by one officer, paid by another (四眼原则)."""
     with time_machine.travel(_at(day), tick=False):
         application = services.approve_application(application, actor=officer)
         services.mark_disbursement_paid(
-            application.disbursement, actor=officer, paid_on=_at(day).date()
+            application.disbursement, actor=payer, paid_on=_at(day).date()
         )
 
 
-def test_payout_on_time_rate_matches_hand_count(quick_item, policy_officer, district):
+def test_payout_on_time_rate_matches_hand_count(
+    quick_item, policy_officer, second_officer, district
+):
     on_time, late, refused, untouched, not_due = (
         _submit(quick_item, n, day) for n, day in enumerate([2, 2, 2, 2, 20])
     )
-    _pay(on_time, policy_officer, 3)  # due 4 March, paid 3 March
-    _pay(late, policy_officer, 10)  # paid a week late
+    _pay(on_time, policy_officer, second_officer, 3)  # due 4 March, paid 3 March
+    _pay(late, policy_officer, second_officer, 10)  # paid a week late
     with time_machine.travel(_at(3), tick=False):
         services.reject_application(refused, actor=policy_officer, note="不符合条件")
     computed = registry.computed_figure(NAME)

@@ -163,7 +163,7 @@ def upload(enterprise, user, kind, valid_to=None):
 
 @time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
 def test_application_reuses_materials_on_file_and_runs_to_payment(
-    apply_item, enterprise_a, enterprise_user_a, policy_officer
+    apply_item, enterprise_a, enterprise_user_a, policy_officer, second_officer
 ) -> None:
     upload(enterprise_a, enterprise_user_a, "licence")
     upload(enterprise_a, enterprise_user_a, "financials", valid_to=dt.date(2026, 1, 1))  # expired
@@ -192,7 +192,7 @@ def test_application_reuses_materials_on_file_and_runs_to_payment(
     assert application.amount_approved == Decimal("10")
     disbursement = application.disbursement
     services.mark_disbursement_paid(
-        disbursement, actor=policy_officer, paid_on=dt.date(2026, 3, 20)
+        disbursement, actor=second_officer, paid_on=dt.date(2026, 3, 20)
     )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.PAID
@@ -261,3 +261,56 @@ def test_the_officer_who_prepared_a_grant_list_cannot_approve_it(
     batch.refresh_from_db()
     assert batch.status == GrantBatch.Status.APPROVED and batch.approved_by == second_officer
     assert Disbursement.objects.count() == 1
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+def test_the_officer_who_approved_an_application_cannot_confirm_its_payment(
+    apply_item, enterprise_a, enterprise_user_a, policy_officer, second_officer
+) -> None:
+    from qinqing.core.models import AuditEvent
+
+    upload(enterprise_a, enterprise_user_a, "licence")
+    upload(enterprise_a, enterprise_user_a, "financials", valid_to=dt.date(2027, 1, 1))
+    application = services.submit_application(
+        apply_item, actor=enterprise_user_a, enterprise=enterprise_a, idempotency_key="4e"
+    )
+    application = services.approve_application(application, actor=policy_officer)
+    disbursement = application.disbursement
+    with pytest.raises(ValidationError, match="另一名政策专员确认拨付"):
+        services.mark_disbursement_paid(
+            disbursement, actor=policy_officer, paid_on=dt.date(2026, 3, 20)
+        )
+    disbursement.refresh_from_db()
+    assert disbursement.status == Disbursement.Status.PENDING
+    assert AuditEvent.objects.filter(
+        kind=AuditEvent.Kind.DENIED,
+        user=policy_officer,
+        detail__action="policies:confirm_own_payout",
+        detail__disbursement=disbursement.pk,
+    ).exists()
+    services.mark_disbursement_paid(
+        disbursement, actor=second_officer, paid_on=dt.date(2026, 3, 20)
+    )
+    disbursement.refresh_from_db()
+    assert disbursement.status == Disbursement.Status.PAID
+
+
+def test_the_officer_who_approved_a_grant_list_is_told_in_chinese_to_leave_the_payment(
+    client, auto_item, policy_officer, second_officer
+) -> None:
+    eligible_enterprise()
+    publish_rule(auto_item, RULE, actor=policy_officer)
+    batch = services.create_grant_batch(
+        auto_item, actor=policy_officer, period="2025", idempotency_key="btn"
+    )
+    services.approve_grant_batch(batch, actor=second_officer)
+    disbursement = Disbursement.objects.get()
+    client.force_login(second_officer)
+    response = client.post(
+        f"/policies/disbursements/{disbursement.pk}/pay/", {"paid_on": "2026-07-01"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "须由另一名政策专员确认拨付（四眼原则）" in response.content.decode()
+    assert Disbursement.objects.get().status == Disbursement.Status.PENDING
+    services.mark_disbursement_paid(disbursement, actor=policy_officer, paid_on=dt.date(2026, 7, 1))
+    assert Disbursement.objects.get().status == Disbursement.Status.PAID

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from qinqing.core.models import AppendOnlyError
 from qinqing.enterprises.models import Source
+from qinqing.policies import programmes as hangzhou
 from qinqing.policies import services
 from qinqing.policies.factories import (
     make_enterprise,
@@ -17,7 +18,6 @@ from qinqing.policies.factories import (
 )
 from qinqing.policies.matching import answers_for
 from qinqing.policies.models import MatchResult, MatchRun, Outcome, PolicyEvent, RuleStatus
-from qinqing.policies.tests import hangzhou
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from qinqing.policies import programmes as hangzhou
 from qinqing.policies.matching import decide
 from qinqing.policies.rules import Benefit, EnterpriseFacts, RuleError, parse
-from qinqing.policies.tests import hangzhou
 from qinqing.policies.tests.helpers import both, compiled
 
 

@@ -9,9 +9,11 @@ import pytest
 import time_machine
 from django.core.files.base import ContentFile
 
+from qinqing.accounts.models import Role
 from qinqing.appeals import services as appeals
 from qinqing.appeals.models import AppealEvent, ReplyResult
 from qinqing.appeals.models import Rating as Answer
+from qinqing.conftest import make_user
 from qinqing.policies import services as policies
 from qinqing.policies.factories import make_item
 from qinqing.ratings import listeners
@@ -90,6 +92,8 @@ def test_a_decided_application_and_its_payment_wait_for_the_enterprises_rating(
         actor=policy_officer, department=district.dept, mode="apply", amount=Decimal("10"),
         budget=Decimal("100"), payout_days=60, required_materials=["licence"],
     )  # fmt: skip
+    # a second officer confirms the payment (四眼原则)
+    payer = make_user("policy2", role=Role.POLICY_OFFICER, org=district.district)
     policies.save_material(
         enterprise_a, actor=enterprise_user_a, material_type="licence",
         file=ContentFile(b"%PDF-1.4", name="licence.pdf"), valid_to=None,
@@ -100,7 +104,7 @@ def test_a_decided_application_and_its_payment_wait_for_the_enterprises_rating(
         )
         application = policies.approve_application(application, actor=policy_officer)
         policies.mark_disbursement_paid(
-            application.disbursement, actor=policy_officer, paid_on=dt.date(2026, 3, 20)
+            application.disbursement, actor=payer, paid_on=dt.date(2026, 3, 20)
         )
     references = set(events_to_rate(enterprise_user_a).values_list("reference", flat=True))
     assert references == {

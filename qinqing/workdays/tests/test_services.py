@@ -7,8 +7,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from qinqing.workdays.calendar import CHINA
-from qinqing.workdays.models import CalendarYear, DayOverride, FallbackUse
-from qinqing.workdays.services import deadline_after, get_calendar, pending_fallback_years
+from qinqing.workdays.models import DayOverride, FallbackUse
+from qinqing.workdays.services import (
+    deadline_after,
+    get_calendar,
+    mark_year_complete,
+    pending_fallback_years,
+    set_day,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +26,36 @@ def run(*args: str) -> str:
 
 
 def test_an_administrator_entry_takes_effect_at_once() -> None:
+    """The calendar is kept per process; the service that changes it drops the copy."""
     assert get_calendar().is_workday(dt.date(2026, 11, 23))
-    DayOverride.objects.create(date=dt.date(2026, 11, 23), is_workday=False, note="临时休息")
+    set_day(dt.date(2026, 11, 23), is_workday=False, note="临时休息")
     assert not get_calendar().is_workday(dt.date(2026, 11, 23))
+
+
+def test_the_kept_calendar_costs_no_query_and_a_committed_change_reaches_it(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+) -> None:
+    get_calendar()
+    with django_assert_num_queries(0):
+        get_calendar().is_workday(dt.date(2026, 11, 23))
+    with django_capture_on_commit_callbacks(execute=True):
+        set_day(dt.date(2026, 11, 24), is_workday=False, note="临时休息")
+    assert not get_calendar().is_workday(dt.date(2026, 11, 24))
+    with django_assert_num_queries(0):
+        get_calendar()
+
+
+def test_another_process_sees_a_change_within_the_recheck_interval(monkeypatch) -> None:
+    """A change made elsewhere (another process: simulated by writing the rows without
+    the service) is seen once the copy is older than RECHECK_SECONDS."""
+    from qinqing.workdays import services
+
+    get_calendar()
+    DayOverride.objects.create(date=dt.date(2026, 11, 25), is_workday=False, note="临时休息")
+    assert get_calendar().is_workday(dt.date(2026, 11, 25))  # the kept copy
+    later = services.time.monotonic() + services.RECHECK_SECONDS + 1
+    monkeypatch.setattr(services.time, "monotonic", lambda: later)
+    assert not get_calendar().is_workday(dt.date(2026, 11, 25))
 
 
 def test_a_completed_year_stops_the_fallback() -> None:
@@ -30,8 +63,8 @@ def test_a_completed_year_stops_the_fallback() -> None:
     deadline_after(start, 5)
     assert [f.year for f in pending_fallback_years()] == [2027]
     assert FallbackUse.objects.get(year=2027).count == 1
-    DayOverride.objects.create(date=dt.date(2027, 1, 4), is_workday=False, note="元旦调整（示例）")
-    CalendarYear.objects.create(year=2027, is_complete=True)
+    set_day(dt.date(2027, 1, 4), is_workday=False, note="元旦调整（示例）")
+    mark_year_complete(2027)
     assert pending_fallback_years() == []
     # the entered rest day now moves the deadline by one working day
     assert deadline_after(start, 5) == dt.datetime(2027, 1, 6, 23, 59, 59, 999999, tzinfo=CHINA)

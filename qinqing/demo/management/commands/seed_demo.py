@@ -2,12 +2,10 @@
 real services at their own moments (qinqing/demo/clock.py). Safe to run again:
 everything is looked up by its code, username or idempotency key first."""
 
-import functools
 import time
 from argparse import ArgumentParser
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -18,9 +16,10 @@ from qinqing.demo.appeals import seed_appeals
 from qinqing.demo.catalog import seed_catalog
 from qinqing.demo.clock import DemoClock
 from qinqing.demo.liaison import seed_liaison
+from qinqing.demo.tasklist import seed_tasklist
 from qinqing.enterprises.models import Enterprise
 
-DEMO_PASSWORD = "Demo@2026qq"  # noqa: S105 (printed for the demo; documented in the README)
+DEMO_PASSWORD = d.DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -134,6 +133,8 @@ def seed_world(
     phases.done("catalog")
     seed_liaison()
     phases.done("liaison")
+    seed_tasklist(clock)
+    phases.done("tasklist")
 
     district = orgs[d.DISTRICT[0]]
     leader = User.objects.get(username="leader")
@@ -178,13 +179,6 @@ def _user(
     user.is_staff = is_staff
     user.is_superuser = is_superuser
     if created:
-        user.password = _demo_password_hash()
+        user.password = d.demo_password_hash()
     user.save()
     return user
-
-
-@functools.cache
-def _demo_password_hash() -> str:
-    """Hashed once for every demo account: key stretching is meant to be slow, and the
-    demo creates some thirty accounts with the same published password."""
-    return make_password(DEMO_PASSWORD)

@@ -4,7 +4,14 @@ docs/policy-rules.md) encoded as rules, with the years moved forward: “last ye
 
 Not encoded (no such fact in the registry): 技术领域, 本科及中级以上人员占比,
 集成电路布图设计, 独立研发机构. 市级研发中心 has no qualification kind either.
-“低于5000万” is strict: with money in 0.01 万元 the band's upper limit is 4999.99."""
+“低于5000万” is strict: with money in 0.01 万元 the band's upper limit is 4999.99.
+
+One encoding for the rule tests and the demo: `localised()` moves it to another province
+(the provincial-centre prefix) under the district's own titles."""
+
+import copy
+from collections.abc import Mapping
+from typing import Any
 
 ON = "2026-06-30"
 IP_ANY = {
@@ -47,7 +54,7 @@ PATENT_SCORE = {
 THREE_YEARS = [2023, 2024, 2025]
 
 
-def rd_bands(bands: list[tuple[float | None, float]], years: list[int]) -> dict:
+def rd_bands(bands: list[tuple[float | None, float]], years: list[int]) -> dict[str, Any]:
     return {
         "type": "ratio",
         "numerator": "rd_spending",
@@ -59,11 +66,12 @@ def rd_bands(bands: list[tuple[float | None, float]], years: list[int]) -> dict:
     }
 
 
-def year_min(field: str, value: float, year: int = 2025, op: str = ">=") -> dict:
+def year_min(field: str, value: float, year: int = 2025, op: str = ">=") -> dict[str, Any]:
     return {"type": "threshold", "field": field, "year": year, "op": op, "value": value}
 
 
-PROGRAMMES: dict[int, dict] = {
+PROVINCE = "33"  # 浙江: the division-code prefix of the provincial centre (programme 6)
+PROGRAMMES: dict[int, dict[str, Any]] = {
     1: {"title": "省级科技型中小企业", "amount": 1, "rule": {"all": [REG_1, IP_ANY]}},
     2: {
         "title": "市级高新技术企业",
@@ -132,7 +140,7 @@ PROGRAMMES: dict[int, dict] = {
         "amount": 30,
         "rule": {
             "all": [
-                {"type": "division_prefix", "prefixes": ["33"]},
+                {"type": "division_prefix", "prefixes": [PROVINCE]},
                 HIGH_TECH,
                 IP_CORE_4,
                 {
@@ -254,3 +262,25 @@ def bind(tree: object, ids: dict[int, int]) -> object:
     if isinstance(tree, str) and tree.startswith("@"):
         return ids[int(tree[1:])]
     return tree
+
+
+def localised(
+    *, province: str, titles: Mapping[int, str] | None = None
+) -> dict[int, dict[str, Any]]:
+    """The programmes for a district in another province: the provincial-centre prefix
+    replaced, titles renamed where `titles` names them. PROGRAMMES is left as it is."""
+
+    def move(tree: Any) -> Any:
+        if isinstance(tree, dict):
+            if tree.get("type") == "division_prefix" and tree.get("prefixes") == [PROVINCE]:
+                return {**tree, "prefixes": [province]}
+            return {k: move(v) for k, v in tree.items()}
+        if isinstance(tree, list):
+            return [move(v) for v in tree]
+        return tree
+
+    titles = titles or {}
+    return {
+        n: {**copy.deepcopy(p), "title": titles.get(n, p["title"]), "rule": move(p["rule"])}
+        for n, p in PROGRAMMES.items()
+    }
