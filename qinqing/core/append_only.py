@@ -17,6 +17,7 @@ them back, in the same transaction.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -110,3 +111,28 @@ def lifted(connection: BaseDatabaseWrapper) -> Iterator[None]:
         yield
     finally:
         install(connection)
+
+
+def postgres_guard(*tables: str) -> Any:
+    """A migration operation that puts the append-only trigger of core/0004 on `tables`
+    (PostgreSQL; SQLite gets its triggers from `install`). An app migration that uses it
+    also lists the tables in APPEND_ONLY_TABLES, which the core test reads."""
+    from django.db import migrations
+
+    def protect(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for table in tables:
+            schema_editor.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION qinqing_append_only();",
+                params=None,
+            )
+
+    def unprotect(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for table in tables:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+
+    return migrations.RunPython(protect, unprotect, elidable=False)
