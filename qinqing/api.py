@@ -150,6 +150,7 @@ api.add_router("/ratings", "qinqing.ratings.api.router")
 api.add_router("/policies", "qinqing.policies.api.router")
 api.add_router("/catalog", "qinqing.catalog.api.router")
 api.add_router("/liaison", "qinqing.liaison.api.router")
+api.add_router("/projects", "qinqing.projects.api.router")
 
 # Every operation declares the errors it can answer (OpenAPI tells the truth).
 declare_error_responses(api)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "qinqing.catalog",
     "qinqing.ratings",
     "qinqing.liaison",
+    "qinqing.projects",
     "qinqing.assessment",
     "qinqing.analytics",
     "qinqing.demo",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("policies/", include("qinqing.policies.urls")),
     path("catalog/", include("qinqing.catalog.urls")),
     path("liaison/", include("qinqing.liaison.urls")),
+    path("projects/", include("qinqing.projects.urls")),
     path("workdays/", include("qinqing.workdays.urls")),
     path("", include("qinqing.accounts.urls")),
 ]
