@@ -63,7 +63,11 @@ def run_matter(enterprise_user_a: User, handler: User, other_handler: User) -> M
         approve: bool = True,
     ) -> Matter:
         applicant = user or enterprise_user_a
-        officer = handler if item.department_id == handler.memberships.get().organisation_id else other_handler
+        officer = (
+            handler
+            if item.department_id == handler.memberships.get().organisation_id
+            else other_handler
+        )
         with time_machine.travel(submitted, tick=False):
             matter = catalog.apply_for_item(item, actor=applicant, form_data={})
         if accepted is None:
@@ -87,7 +91,9 @@ def run_matter(enterprise_user_a: User, handler: User, other_handler: User) -> M
 
 
 @pytest.fixture
-def make_project(district: District, handler: User, enterprise_a: Enterprise) -> Callable[..., Project]:
+def make_project(
+    district: District, handler: User, enterprise_a: Enterprise
+) -> Callable[..., Project]:
     counter = [0]
 
     def make(**fields: Any) -> Project:

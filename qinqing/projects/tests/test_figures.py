@@ -68,7 +68,10 @@ def chain_fixture(items, run_matter, make_project):  # type: ignore[no-untyped-d
         services.link_matter(p1, stage=stage, matter=matter, actor=p1.created_by)
     p2 = make_project(flags={"parallel": True})
     for stage, matter in [
-        ("establish", run_matter(items.establish, at(2026, 1, 10), at(2026, 1, 10), at(2026, 1, 15))),
+        (
+            "establish",
+            run_matter(items.establish, at(2026, 1, 10), at(2026, 1, 10), at(2026, 1, 15)),
+        ),
         ("land", run_matter(items.land, at(2026, 1, 19), at(2026, 1, 20), at(2026, 1, 30))),
         ("land", run_matter(items.land, at(2026, 1, 24), at(2026, 1, 25), at(2026, 2, 4))),
         ("permit", run_matter(items.permit, at(2026, 2, 10), at(2026, 2, 11), at(2026, 2, 19))),
@@ -94,7 +97,10 @@ def test_permit_days_from_matter_records_match_the_hand_computation(chain_fixtur
     assert found[p3.pk].days.rounded == (91.0, 38.0, 53.0)
     assert (found[p1.pk].year, found[p3.pk].year) == (2026, 2025)
 
-    rows = {(r.year, r.project_type): r.summary for r in figures.permit_summary(Project.objects.all(), [2026])}
+    rows = {
+        (r.year, r.project_type): r.summary
+        for r in figures.permit_summary(Project.objects.all(), [2026])
+    }
     every = rows[(2026, "")]
     assert (every.count, every.average, every.median, every.p90) == (2, 50.0, 50.0, 60.0)
     assert (every.government, every.applicant) == (25.5, 24.5)
@@ -115,7 +121,10 @@ def test_three_stage_permit_counts_from_the_first_permit(items, run_matter, make
     project = make_project(permit_mode="three")
     links = [
         ("establish", run_matter(items.establish, at(2026, 4, 1), at(2026, 4, 1), at(2026, 4, 3))),
-        ("permit_earthwork", run_matter(items.permit, at(2026, 4, 10), at(2026, 4, 10), at(2026, 4, 21))),
+        (
+            "permit_earthwork",
+            run_matter(items.permit, at(2026, 4, 10), at(2026, 4, 10), at(2026, 4, 21)),
+        ),
         ("permit_main", run_matter(items.permit, at(2026, 5, 1), at(2026, 5, 6), at(2026, 5, 11))),
     ]
     for stage, matter in links:
@@ -143,7 +152,9 @@ def test_step_on_time_rate_per_unit_and_its_drill_down(district, make_project, h
         for n, day in enumerate(due)
     ]
     services.move_schedule_item(made[0], actor=handler, action="complete", done_on=due[0])
-    services.move_schedule_item(made[1], actor=handler, action="complete", done_on=due[1] + dt.timedelta(days=1))
+    services.move_schedule_item(
+        made[1], actor=handler, action="complete", done_on=due[1] + dt.timedelta(days=1)
+    )
     # made[2] is still open: overdue
     fig = computed_figure("project_step_on_time_rate")
     assert fig is not None and fig.drill is not None
