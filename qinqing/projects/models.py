@@ -25,7 +25,7 @@ class PermitMode(models.TextChoices):  # 施工许可: one permit, or three in s
 
 class Stage(models.TextChoices):  # 审批阶段
     ESTABLISH = "establish", _("Project establishment")  # 立项
-    LAND = "land", _("Land")  # 用地
+    LAND = "land", _("Land for the project")  # 用地
     PLANNING = "planning", _("Planning permit")  # 规划许可
     PERMIT = "permit", _("Construction permit")  # 施工许可
     PERMIT_EARTHWORK = "permit_earthwork", _("Construction permit: excavation and shoring")
@@ -96,7 +96,7 @@ class Project(TimeStampedModel):  # 投资项目
         "accounts.Organisation",
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("lead department"),
+        verbose_name=_("project lead department"),
     )
     division = models.ForeignKey(
         "accounts.Organisation",
@@ -172,9 +172,9 @@ class ProjectMatter(models.Model):  # 阶段办件: a matter that makes a stage
 
 
 class ItemStatus(models.TextChoices):
-    OPEN = "open", _("In progress")  # 推进中
-    DONE = "done", _("Done")  # 已完成
-    CANCELLED = "cancelled", _("Cancelled")  # 已取消
+    OPEN = "open", _("Schedule item in progress")  # 推进中
+    DONE = "done", _("Schedule item done")  # 已完成
+    CANCELLED = "cancelled", _("Schedule item cancelled")  # 已取消
 
 
 class ScheduleItem(TimeStampedModel):  # 周调度事项
@@ -201,7 +201,7 @@ class ScheduleItem(TimeStampedModel):  # 周调度事项
         _("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.OPEN
     )
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    result = models.CharField(_("result"), max_length=500, blank=True)
+    result = models.CharField(_("result of the step"), max_length=500, blank=True)
     appeal = models.ForeignKey(  # the blocker escalated as an appeal (诉求)
         "appeals.Appeal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
