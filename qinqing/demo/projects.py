@@ -228,8 +228,8 @@ def _seed_schedule(clock: DemoClock, cast: Cast) -> None:
         if not clock.at(meeting):
             continue
         for project in Project.objects.exclude(stage=DONE).select_related("lead_department"):
-            if project.created_at > meeting:
-                continue
+            if project.created_at > meeting or project.schedule.filter(status="open").exists():
+                continue  # an open item carries over to this week's meeting
             step, blocker = NEXT_STEPS.get(project.stage, ("推进项目", ""))
             unit = _owner_unit(project, cast)
             officer = User.objects.get(username=_handler_for(project.lead_department.code))

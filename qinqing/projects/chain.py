@@ -96,4 +96,9 @@ def chart_data(rows: list[StageRow], now: dt.datetime) -> dict[str, Any]:
                 else round(ar.days_between(row.span.start, now), 1),
             }
         )
-    return {"stages": [r.name for r in rows], "bars": bars, "now": _ms(now)}
+    return {
+        "stages": [r.name for r in rows],
+        "bars": bars,
+        "now": _ms(now),
+        "height": 60 + 34 * len(rows),
+    }

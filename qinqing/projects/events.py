@@ -6,7 +6,6 @@ from typing import Any
 from qinqing.projects.models import Project, ProjectEvent, ScheduleItem
 
 EVENT_LABELS = {
-    "project": "项目",
     "project_created": "项目入库",
     "project_updated": "修改项目信息",
     "matter_linked": "关联办件",
@@ -17,9 +16,19 @@ EVENT_LABELS = {
     "schedule_cancel": "调度事项取消",
     "schedule_reopen": "调度事项重新打开",
     "blocker_escalated": "堵点转为诉求",
-    "open": "推进中",
-    "done": "已完成",
-    "cancelled": "已取消",
+    "stage_establish": "立项",
+    "stage_land": "用地",
+    "stage_planning": "规划许可",
+    "stage_permit": "施工许可",
+    "stage_permit_earthwork": "施工许可（土方开挖和基坑支护）",
+    "stage_permit_piling": "施工许可（桩基工程）",
+    "stage_permit_main": "施工许可（主体工程）",
+    "stage_completion": "竣工验收",
+    "stage_production": "投产",
+    "stage_done": "已投产",
+    "item_open": "推进中",
+    "item_done": "已完成",
+    "item_cancelled": "已取消",
 }
 
 
@@ -45,7 +54,7 @@ def _record(
 
 
 def project_created(project: Project, *, actor: Any) -> ProjectEvent:
-    return _record(project, "project_created", actor=actor, to_state=project.stage)
+    return _record(project, "project_created", actor=actor, to_state=f"stage_{project.stage}")
 
 
 def project_updated(project: Project, *, actor: Any, fields: list[str]) -> ProjectEvent:
@@ -59,7 +68,13 @@ def matter_linked(project: Project, *, actor: Any, stage: str, number: str) -> P
 
 
 def stage_finished(project: Project, *, before: str, after: str) -> ProjectEvent:
-    return _record(project, "stage_finished", actor=None, from_state=before, to_state=after)
+    return _record(
+        project,
+        "stage_finished",
+        actor=None,
+        from_state=f"stage_{before}",
+        to_state=f"stage_{after}",
+    )
 
 
 def schedule_added(item: ScheduleItem, *, actor: Any) -> ProjectEvent:
@@ -80,8 +95,8 @@ def schedule_moved(
         item.project,
         f"schedule_{action}",
         actor=actor,
-        from_state=before,
-        to_state=item.status,
+        from_state=f"item_{before}",
+        to_state=f"item_{item.status}",
         note=note or item.next_step,
         item=item.pk,
     )

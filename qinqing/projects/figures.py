@@ -160,7 +160,11 @@ def permit_summary(projects: QuerySet[Project], years: Iterable[int]) -> list[Su
     """One row per year and project type (and all types), with the change against the
     year before."""
     found = permit_days_of(projects)
-    labels = {"": "全部项目", ProjectType.GOVERNMENT: "政府投资", ProjectType.ENTERPRISE: "企业投资"}
+    labels = {
+        "": "全部项目",
+        ProjectType.GOVERNMENT: "政府投资",
+        ProjectType.ENTERPRISE: "企业投资",
+    }
     rows = []
     for year in years:
         for kind, label in labels.items():

@@ -411,17 +411,19 @@ def figures_page(request: HttpRequest) -> HttpResponse:
     visible = selectors.projects_visible_to(request.user)
     this_year = timezone.localdate().year
     years = [this_year, this_year - 1]
+    rows = figures.permit_summary(visible, years)
     return render(
         request,
         "projects/figures.html",
         {
             "title": "一链审批用时",
-            "rows": figures.permit_summary(visible, years),
+            "rows": rows,
+            "headline": rows[0].summary,
+            "this_year": this_year,
             "years": years,
             "flags": figures.flag_counts(visible),
             "definition": figures.PERMIT_DAYS_DEFINITION,
             "stage_strip": stage_strip(visible),
-            "per_project": figures.permit_days_of(visible),
-            "names": dict(visible.values_list("pk", "name")),
+            "per_project": per_project(visible),
         },
     )

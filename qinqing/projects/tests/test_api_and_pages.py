@@ -91,7 +91,8 @@ def test_pages_render_for_department_and_leader(
         page = client.get(f"/projects/{project.pk}/").content.decode()
         assert "chain-data" in page and "施工许可" in page and "60.0 天" in page
         figures = client.get("/projects/figures/").content.decode()
-        assert "立项" in figures and "承诺制" in figures
+        assert "立项" in figures and "承诺制" in figures and project.name in figures
+        assert "平均用时" in figures and "60.0 天" in figures
         assert client.get("/projects/schedule/").status_code == 200
 
 

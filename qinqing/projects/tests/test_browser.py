@@ -16,7 +16,13 @@ pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.django_db(transac
 
 
 def test_project_page_draws_the_chain_and_fits_a_phone(
-    server, chromium, items, run_matter, make_project, handler, leader  # type: ignore[no-untyped-def]  # noqa: F811
+    server,
+    chromium,
+    items,
+    run_matter,
+    make_project,
+    handler,
+    leader,  # type: ignore[no-untyped-def]  # noqa: F811
 ) -> None:
     project = make_project(permit_mode="three")
     for stage, matter in [
@@ -25,7 +31,9 @@ def test_project_page_draws_the_chain_and_fits_a_phone(
     ]:
         services.link_matter(project, stage=stage, matter=matter, actor=handler)
     for user, width in ((handler, 1280), (leader, 390)):
-        context = logged_in_context(chromium, server, user, viewport={"width": width, "height": 900})
+        context = logged_in_context(
+            chromium, server, user, viewport={"width": width, "height": 900}
+        )
         page = context.new_page()
         page.goto(f"{server.url}/projects/{project.pk}/")
         page.wait_for_selector("#chain-chart canvas")

@@ -21,7 +21,7 @@
       xAxis: { type: "time", axisLabel: { hideOverlap: true, formatter: "{yyyy}年{M}月" } },
       yAxis: {
         type: "category", inverse: true, data: data.stages,
-        axisLabel: { width: narrow ? 90 : 220, overflow: "truncate" }
+        axisLabel: { interval: 0, width: narrow ? 96 : 220, overflow: narrow ? "break" : "truncate", fontSize: narrow ? 11 : 12 }
       },
       series: [{
         type: "custom",
