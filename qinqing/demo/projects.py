@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from qinqing.accounts.models import Organisation, User
 from qinqing.catalog import services as catalog
-from qinqing.catalog.models import MatterChannel, ServiceItem
+from qinqing.catalog.models import Matter, MatterChannel, ServiceItem
 from qinqing.demo.clock import DemoClock
 from qinqing.enterprises.models import Enterprise
 from qinqing.projects import services
@@ -146,72 +146,101 @@ def _seed_project(
             names = names[1:] if kind == "government" else names[:1]
         elif stage == "land" and "parallel" not in flags:
             names = names[:1]
-        finished = []
-        for n, item_name in enumerate(names):
-            item = items[item_name]
-            assert item is not None
-            start = moment if n == 0 or "parallel" in flags else finished[-1]
-            done = _run_matter(clock, cast, project, stage, item, firm, start, rng, flags)
-            if done is None:
-                return  # the chain has reached today
-            finished.append(done)
+        stage_items = [items[n] for n in names]
+        starts = [moment if n == 0 else clock.after(moment, 1) for n in range(len(names))]
+        done = _run_stage(clock, cast, project, stage, stage_items, firm, starts, rng, flags)
+        if done is None:
+            return  # the chain has reached today
+        finished = [done]
         gap = 0 if stage.startswith("permit_") and stage != "permit_main" else rng.randint(8, 30)
         moment = clock.after(max(finished), int(gap * slow) + (8 if stage == "permit_main" else 0))
         if stage in ("permit", "permit_main"):
             moment = clock.after(moment, int(rng.randint(80, 160) * slow))  # building it
 
 
-def _run_matter(
+def _plan(
+    clock: DemoClock,
+    item: ServiceItem,
+    submitted: dt.datetime,
+    rng: random.Random,
+    flags: list[str],
+) -> list[tuple[dt.datetime, str]]:
+    """The moments of one matter: submitted, accepted, maybe 补正 and back, decided."""
+    accepted = clock.after(submitted, rng.choice([0, 0, 1, 2]))
+    days = item.promised_days or 5
+    steps = [(submitted, "submit"), (accepted, "accept")]
+    decided = clock.after(accepted, max(1, int(days * rng.uniform(0.4, 1.0))))
+    if "tolerance" not in flags and rng.random() < 0.3:  # 补正: the clock pauses
+        asked = clock.after(accepted, 1)
+        back = clock.after(asked, rng.randint(3, 12))
+        decided = clock.after(back, max(1, int(days * rng.uniform(0.3, 0.8))))
+        steps += [(asked, "correct"), (back, "resubmit")]
+    return [*steps, (decided, "decide")]
+
+
+def _run_stage(
     clock: DemoClock,
     cast: Cast,
     project: Project,
     stage: str,
-    item: ServiceItem,
+    items: list[ServiceItem | None],
     firm: Enterprise,
-    submitted: dt.datetime,
+    starts: list[dt.datetime],
     rng: random.Random,
     flags: list[str],
 ) -> dt.datetime | None:
-    """One matter from submission to approval at the clock's moments; None when a step
-    falls after today (the matter stays open there)."""
-    if not clock.at(submitted):
-        return None
-    matter = catalog.apply_for_item(
-        item,
-        actor=cast.proxy,
-        channel=MatterChannel.PROXY,
-        enterprise=firm,
-        applicant_name=firm.name,
-        applicant_phone=firm.contact_phone or "0826-2221015",
-        form_data={},
-        uploads={m.key: _pdf(m.name) for m in item.materials.all()},
+    """The stage's matters (parallel when several), each step at its own moment in one
+    time order; the last decision, or None when a step falls after today (the matters
+    stay open there)."""
+    steps = sorted(
+        (moment, n, action)
+        for n, (item, start) in enumerate(zip(items, starts, strict=True))
+        if item is not None
+        for moment, action in _plan(clock, item, start, rng, flags)
     )
+    matters: dict[int, Matter] = {}
+    decided: list[dt.datetime] = []
     lead_officer = User.objects.get(username=_handler_for(project.lead_department.code))
-    services.link_matter(project, stage=stage, matter=matter, actor=lead_officer)
-    if matter.decided_at is not None:  # 秒批: decided on submission
-        services.refresh_project_of_matter(matter.pk)
-        return matter.decided_at
-    officer = User.objects.get(username=_handler_for(item.department.code))
-    accepted = clock.after(submitted, rng.choice([0, 0, 1, 2]))
-    if not clock.at(accepted):
-        return None
-    matter = catalog.accept_matter(matter, actor=officer)
-    decided = clock.after(accepted, max(1, int((item.promised_days or 5) * rng.uniform(0.4, 1.0))))
-    if "tolerance" not in flags and rng.random() < 0.3:  # 补正: the clock pauses
-        asked = clock.after(accepted, 1)
-        back = clock.after(asked, rng.randint(3, 12))
-        if not clock.at(asked):
+    for moment, n, action in steps:
+        if not clock.at(moment):
             return None
-        matter = catalog.request_correction(matter, actor=officer, note="请补充完善申报材料")
-        if not clock.at(back):
-            return None
-        matter = catalog.resubmit_matter(matter, actor=officer, note="已补充")
-        decided = clock.after(back, max(1, int((item.promised_days or 5) * rng.uniform(0.3, 0.8))))
-    if not clock.at(decided):
-        return None
-    matter = catalog.decide_matter(matter, actor=officer, approve=True)
-    services.refresh_project_of_matter(matter.pk)
-    return decided
+        matter = matters.get(n)
+        if matter is not None and matter.decided_at is not None:
+            continue  # 秒批: decided on submission
+        if action == "submit":
+            item = items[n]
+            assert item is not None
+            matter = catalog.apply_for_item(
+                item,
+                actor=cast.proxy,
+                channel=MatterChannel.PROXY,
+                enterprise=firm,
+                applicant_name=firm.name,
+                applicant_phone=firm.contact_phone or "0826-2221015",
+                form_data={},
+                uploads={m.key: _pdf(m.name) for m in item.materials.all()},
+            )
+            services.link_matter(project, stage=stage, matter=matter, actor=lead_officer)
+            if matter.decided_at is not None:
+                decided.append(matter.decided_at)
+                services.refresh_project_of_matter(matter.pk)
+            matters[n] = matter
+            continue
+        assert matter is not None
+        officer = User.objects.get(username=_handler_for(matter.department.code))
+        if action == "accept":
+            matters[n] = catalog.accept_matter(matter, actor=officer)
+        elif action == "correct":
+            matters[n] = catalog.request_correction(
+                matter, actor=officer, note="请补充完善申报材料"
+            )
+        elif action == "resubmit":
+            matters[n] = catalog.resubmit_matter(matter, actor=officer, note="已补充")
+        else:
+            matters[n] = catalog.decide_matter(matter, actor=officer, approve=True)
+            services.refresh_project_of_matter(matter.pk)
+            decided.append(moment)
+    return max(decided) if decided else None
 
 
 def _handler_for(code: str) -> str:

@@ -15,8 +15,8 @@ from qinqing.projects import chain as chain_view
 from qinqing.projects import figures, selectors, services
 from qinqing.projects.models import ScheduleItem
 from qinqing.projects.schemas import (
-    FiguresRead,
     ProjectDetail,
+    ProjectFiguresRead,
     ProjectRead,
     ScheduleItemCreate,
     ScheduleItemRead,
@@ -96,7 +96,7 @@ def list_projects(
     return [project_read(p) for p in rows[offset : offset + PAGE]]
 
 
-@router.get("/figures", response=FiguresRead, summary="Days from 立项 to 施工许可, reforms")
+@router.get("/figures", response=ProjectFiguresRead, summary="Days from 立项 to 施工许可, reforms")
 def project_figures(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
     _users(request)
     ensure(selectors.is_project_staff(request.user), request, request.user, "api:figures")

@@ -3,7 +3,7 @@ import datetime as dt
 from ninja import Field, Schema
 
 
-class MatterRead(Schema):
+class StageMatterRead(Schema):
     id: int
     number: str
     item: str
@@ -15,17 +15,17 @@ class MatterRead(Schema):
     correction_count: int
 
 
-class StageRead(Schema):
+class ProjectStageRead(Schema):
     stage: str
     name: str
     start: dt.datetime | None
     finish: dt.datetime | None
     days: float | None
     government_days: float | None
-    matters: list[MatterRead]
+    matters: list[StageMatterRead]
 
 
-class AppealRef(Schema):
+class ProjectAppealRef(Schema):
     id: int
     number: str
     status: str
@@ -45,7 +45,7 @@ class ScheduleItemRead(Schema):
     status: str
     done_on: dt.date | None
     overdue: bool
-    appeal: AppealRef | None
+    appeal: ProjectAppealRef | None
 
 
 class ProjectRead(Schema):
@@ -66,7 +66,7 @@ class ProjectRead(Schema):
     stage_name: str
 
 
-class ChainDaysRead(Schema):
+class ProjectChainDaysRead(Schema):
     total: float
     government: float
     applicant: float
@@ -74,12 +74,12 @@ class ChainDaysRead(Schema):
 
 
 class ProjectDetail(ProjectRead):
-    chain: list[StageRead]
-    permit_days: ChainDaysRead | None
+    chain: list[ProjectStageRead]
+    permit_days: ProjectChainDaysRead | None
     schedule: list[ScheduleItemRead]
 
 
-class SummaryRead(Schema):
+class ProjectSummaryRead(Schema):
     year: int
     project_type: str
     label: str
@@ -92,16 +92,16 @@ class SummaryRead(Schema):
     applicant: float | None
 
 
-class FlagRead(Schema):
+class ProjectFlagRead(Schema):
     flag: str
     label: str
     projects: int
 
 
-class FiguresRead(Schema):
+class ProjectFiguresRead(Schema):
     definition: str
-    permit_days: list[SummaryRead]
-    flags: list[FlagRead]
+    permit_days: list[ProjectSummaryRead]
+    flags: list[ProjectFlagRead]
 
 
 class ScheduleItemCreate(Schema):

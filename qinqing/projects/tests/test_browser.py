@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from ratings.tests.browser)
 """The project page in a real Chromium: the chain chart draws from the static ECharts,
 and the page fits a 390 px phone."""
 
