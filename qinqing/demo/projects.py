@@ -16,7 +16,7 @@ from qinqing.catalog.models import Matter, MatterChannel, ServiceItem
 from qinqing.demo.clock import DemoClock
 from qinqing.enterprises.models import Enterprise
 from qinqing.projects import services
-from qinqing.projects.models import DONE, Project
+from qinqing.projects.models import DONE, Project, ScheduleItem
 
 # name, type, lead department, three-stage permit, flags, months ago the chain began
 PROJECTS = [
@@ -256,6 +256,7 @@ def _seed_schedule(clock: DemoClock, cast: Cast) -> None:
         meeting = clock.office_time(monday, rng)
         if not clock.at(meeting):
             continue
+        _catch_up(monday, rng)
         for project in Project.objects.exclude(stage=DONE).select_related("lead_department"):
             if project.created_at > meeting or project.schedule.filter(status="open").exists():
                 continue  # an open item carries over to this week's meeting
@@ -281,6 +282,20 @@ def _seed_schedule(clock: DemoClock, cast: Cast) -> None:
                 owner = item.owner_person or officer
                 services.move_schedule_item(item, actor=owner, action="complete", done_on=done_on)
                 clock.at(meeting)
+
+
+def _catch_up(monday: dt.date, rng: random.Random) -> None:
+    """Before the week's meeting, most items left over from earlier weeks get done late."""
+    late = ScheduleItem.objects.filter(status="open", due_on__lt=monday).select_related(
+        "project__lead_department", "owner_person"
+    )
+    for item in late:
+        if rng.random() < 0.75:
+            owner = item.owner_person or User.objects.get(
+                username=_handler_for(item.project.lead_department.code)
+            )
+            done_on = max(item.due_on, monday - dt.timedelta(days=rng.randint(1, 3)))
+            services.move_schedule_item(item, actor=owner, action="complete", done_on=done_on)
 
 
 def _owner_unit(project: Project, cast: Cast) -> Organisation:

@@ -111,4 +111,6 @@ class PoolFilter(forms.Form):
     flag = forms.ChoiceField(
         label="改革举措", choices=[("", "全部"), *FLAGS.items()], required=False
     )
-    lead = forms.ModelChoiceField(departments(), label="牵头单位", required=False)
+    lead = forms.ModelChoiceField(
+        departments(), label="牵头单位", required=False, empty_label="全部"
+    )
