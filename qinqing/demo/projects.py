@@ -256,7 +256,8 @@ def _seed_schedule(clock: DemoClock, cast: Cast) -> None:
         meeting = clock.office_time(monday, rng)
         if not clock.at(meeting):
             continue
-        _catch_up(monday, rng)
+        if weeks_ago:  # this week's meeting still sees last week's misses as overdue
+            _catch_up(monday, rng)
         for project in Project.objects.exclude(stage=DONE).select_related("lead_department"):
             if project.created_at > meeting or project.schedule.filter(status="open").exists():
                 continue  # an open item carries over to this week's meeting

@@ -212,7 +212,7 @@ def step_on_time_by_unit(
         .values("owner_unit_id")
         .annotate(
             due=Count("pk"),
-            on_time=Count(
+            done_by_due=Count(
                 "pk",
                 filter=Q(status=ItemStatus.DONE, done_on__isnull=False)
                 & Q(done_on__lte=F("due_on")),
@@ -221,7 +221,9 @@ def step_on_time_by_unit(
     )
     found: dict[int, float | None] = dict.fromkeys(ids)
     for row in rows:
-        found[row["owner_unit_id"]] = round(row["on_time"] / row["due"], 4) if row["due"] else None
+        found[row["owner_unit_id"]] = (
+            round(row["done_by_due"] / row["due"], 4) if row["due"] else None
+        )
     return found
 
 

@@ -74,7 +74,9 @@ class LinkMatterForm(forms.Form):
     def __init__(self, *args: Any, chain: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if chain:
-            self.fields["stage"].choices = [(s, STAGE_NAMES[s]) for s in chain]
+            field = self.fields["stage"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(s, STAGE_NAMES[s]) for s in chain]
 
 
 class ScheduleItemForm(forms.Form):

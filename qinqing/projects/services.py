@@ -86,7 +86,7 @@ def _save(obj: Any, *fields: str) -> None:
 
 def create_project(
     *,
-    actor: User,
+    actor: Any,
     code: str,
     name: str,
     enterprise: Enterprise,
@@ -156,7 +156,7 @@ def _flags(flags: Mapping[str, bool]) -> dict[str, bool]:
 def update_project(
     project: Project,
     *,
-    actor: User,
+    actor: Any,
     name: str,
     project_type: str,
     lead_department: Organisation,
@@ -204,7 +204,7 @@ def update_project(
 # --- the chain ---------------------------------------------------------------------
 
 
-def link_matter(project: Project, *, stage: str, matter: Matter, actor: User) -> ProjectMatter:
+def link_matter(project: Project, *, stage: str, matter: Matter, actor: Any) -> ProjectMatter:
     """Count `matter` (办件) towards `stage` of the project's chain. The matter must be
     the owner enterprise's and not linked to any project yet."""
     allowed = selectors.may_manage(actor, project) or org_in_scope(
@@ -292,7 +292,7 @@ def _item_fields(
 def add_schedule_item(
     project: Project,
     *,
-    actor: User,
+    actor: Any,
     next_step: str,
     owner_unit: Organisation,
     due_on: dt.date,
@@ -326,7 +326,7 @@ def add_schedule_item(
 def update_schedule_item(
     item: ScheduleItem,
     *,
-    actor: User,
+    actor: Any,
     next_step: str,
     owner_unit: Organisation,
     due_on: dt.date,
@@ -358,7 +358,7 @@ def update_schedule_item(
 def move_schedule_item(
     item: ScheduleItem,
     *,
-    actor: User,
+    actor: Any,
     action: str,
     result: str = "",
     done_on: dt.date | None = None,
@@ -439,7 +439,7 @@ def notify_overdue_items(today: dt.date | None = None) -> int:
 def escalate_blocker(
     item: ScheduleItem,
     *,
-    actor: User,
+    actor: Any,
     requester_name: str = "",
     requester_phone: str = "",
 ) -> Appeal:

@@ -8,7 +8,7 @@ from qinqing.projects.models import ItemStatus
 
 S = ItemStatus
 
-STATUS_ZH = {S.OPEN: "推进中", S.DONE: "已完成", S.CANCELLED: "已取消"}
+STATUS_ZH: dict[str, str] = {S.OPEN: "推进中", S.DONE: "已完成", S.CANCELLED: "已取消"}
 
 
 @dataclass(frozen=True)
