@@ -2,6 +2,7 @@
 through the pages and the API (services); the timeline is read-only."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from qinqing.core.admin import EventAdmin, ReadOnlyAdmin
 from qinqing.projects.models import Project, ProjectEvent, ProjectMatter, ScheduleItem
@@ -9,9 +10,15 @@ from qinqing.projects.models import Project, ProjectEvent, ProjectMatter, Schedu
 
 @admin.register(Project)
 class ProjectAdmin(ReadOnlyAdmin):
-    list_display = ["code", "name", "enterprise", "project_type", "stage", "lead_department"]
-    list_filter = ["project_type", "stage"]
+    list_display = ["code", "name", "enterprise", "project_type", "stage_label", "lead_department"]
+    list_filter = ["project_type"]
     search_fields = ["code", "name", "enterprise__name"]
+    exclude = ("stage",)
+    readonly_fields = ("stage_label",)
+
+    @admin.display(description=_("current stage"), ordering="stage")
+    def stage_label(self, obj: Project) -> str:
+        return obj.stage_name
 
 
 @admin.register(ProjectMatter)

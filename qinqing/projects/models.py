@@ -151,15 +151,27 @@ class Project(TimeStampedModel):  # 投资项目
 
 
 class ProjectMatter(models.Model):  # 阶段办件: a matter that makes a stage
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="links")
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="links",
+        verbose_name=_("investment project"),
+    )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     matter = models.OneToOneField(
-        "catalog.Matter", on_delete=models.PROTECT, related_name="project_link"
+        "catalog.Matter",
+        on_delete=models.PROTECT,
+        related_name="project_link",
+        verbose_name=_("stage matter"),
     )
     linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("linked by"),
     )
-    linked_at = models.DateTimeField(auto_now_add=True)
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
 
     class Meta:
         ordering = ["project_id", "id"]
@@ -168,7 +180,7 @@ class ProjectMatter(models.Model):  # 阶段办件: a matter that makes a stage
         indexes = [models.Index(fields=["project", "stage"], name="project_matter_stage")]
 
     def __str__(self) -> str:
-        return f"{self.project_id} · {self.stage} · {self.matter_id}"
+        return f"{self.project_id} · {STAGE_NAMES.get(self.stage, self.stage)} · {self.matter_id}"
 
 
 class ItemStatus(models.TextChoices):
@@ -178,7 +190,12 @@ class ItemStatus(models.TextChoices):
 
 
 class ScheduleItem(TimeStampedModel):  # 周调度事项
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="schedule")
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="schedule",
+        verbose_name=_("investment project"),
+    )
     week = models.DateField(_("week"), db_index=True)  # the Monday of the 调度 week
     next_step = models.CharField(_("next step"), max_length=300)
     blocker = models.CharField(_("blocker"), max_length=500, blank=True)
@@ -230,7 +247,14 @@ class ScheduleItem(TimeStampedModel):  # 周调度事项
 
 
 class ProjectEvent(EventBase):  # 项目时间线
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="events")
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("investment project"),
+    )
 
     class Meta(EventBase.Meta):
+        verbose_name = _("project event")
+        verbose_name_plural = _("project events")
         indexes = [models.Index(fields=["project", "at"], name="project_event_project_at")]

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from qinqing.accounts.models import Organisation
 from qinqing.accounts.permissions import ensure, enterprise_uscc
+from qinqing.appeals.selectors import appeals_visible_to
 from qinqing.catalog.models import Matter
+from qinqing.catalog.selectors import matters_visible_to
 from qinqing.enterprises.models import Enterprise
 from qinqing.projects import chain as chain_view
 from qinqing.projects import figures, selectors, services
@@ -109,6 +111,8 @@ def pool(request: HttpRequest) -> HttpResponse:
         .order_by("status", "due_on")
     )
     staff = selectors.is_project_staff(user)
+    board_rows = list(board[:200]) if staff else []
+    appeal_ids = [i.appeal_id for i in board_rows if i.appeal_id]
     return render(
         request,
         "projects/pool.html",
@@ -117,7 +121,10 @@ def pool(request: HttpRequest) -> HttpResponse:
             "projects": projects[:300],
             "count": projects.count(),
             "filters": filters,
-            "board": board[:200] if staff else [],
+            "board": board_rows,
+            "visible_appeals": set(
+                appeals_visible_to(user).filter(pk__in=appeal_ids).values_list("pk", flat=True)
+            ),
             "week": week,
             "week_end": week + dt.timedelta(days=6),
             "prev_week": week - dt.timedelta(days=7),
@@ -147,6 +154,14 @@ def project(request: HttpRequest, project_id: int) -> HttpResponse:
         )
     )
     context = chain_view.context(item)
+    matter_ids = [lm.matter.pk for row in context["rows"] for lm in row.matters]
+    appeal_ids = [i.appeal_id for i in schedule if i.appeal_id]
+    context["visible_matters"] = set(
+        matters_visible_to(user).filter(pk__in=matter_ids).values_list("pk", flat=True)
+    )
+    context["visible_appeals"] = set(
+        appeals_visible_to(user).filter(pk__in=appeal_ids).values_list("pk", flat=True)
+    )
     return render(
         request,
         "projects/project.html",
