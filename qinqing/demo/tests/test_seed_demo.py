@@ -80,7 +80,6 @@ def the_people_and_enterprises_of_the_district() -> None:
 def the_history_has_every_stage_of_the_loop() -> None:
     # the liaison demo adds the appeals its cadres and activities raised on top of the 90
     from qinqing.liaison.models import Difficulty
-
     from qinqing.projects.models import ScheduleItem
 
     raised = Difficulty.objects.filter(appeal__isnull=False).values("appeal_id")
