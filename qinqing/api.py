@@ -152,6 +152,7 @@ api.add_router("/catalog", "qinqing.catalog.api.router")
 api.add_router("/liaison", "qinqing.liaison.api.router")
 api.add_router("/tasklist", "qinqing.tasklist.api.router")
 api.add_router("/assessment", "qinqing.assessment.api.router")
+api.add_router("/projects", "qinqing.projects.api.router")
 
 # Every operation declares the errors it can answer (OpenAPI tells the truth).
 declare_error_responses(api)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "qinqing.ratings",
     "qinqing.liaison",
     "qinqing.tasklist",
+    "qinqing.projects",
     "qinqing.assessment",
     "qinqing.analytics",
     "qinqing.demo",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("catalog/", include("qinqing.catalog.urls")),
     path("liaison/", include("qinqing.liaison.urls")),
     path("tasklist/", include("qinqing.tasklist.urls")),
+    path("projects/", include("qinqing.projects.urls")),
     path("workdays/", include("qinqing.workdays.urls")),
     path("", include("qinqing.accounts.urls")),
 ]

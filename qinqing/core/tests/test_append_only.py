@@ -28,7 +28,7 @@ def append_only_models() -> list[type]:
 
 def guarded_tables() -> set[str]:
     """core's trigger migration, and any app migration that lists APPEND_ONLY_TABLES
-    and creates the same trigger on them (assessment's frozen score sheets)."""
+    and creates the same trigger on them (core.append_only.postgres_guard)."""
     import sys
 
     from django.db.migrations.loader import MigrationLoader

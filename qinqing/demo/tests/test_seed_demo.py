@@ -64,6 +64,7 @@ def test_every_main_screen_has_data_and_a_second_run_adds_nothing() -> None:
     policies_find_enterprises_and_money_is_paid()
     hot_spots_a_monthly_topic_warnings_and_assessment()
     the_task_list_is_a_year_in_progress()
+    projects_run_along_the_approval_chain()
 
 
 def the_people_and_enterprises_of_the_district() -> None:
@@ -80,9 +81,11 @@ def the_people_and_enterprises_of_the_district() -> None:
 def the_history_has_every_stage_of_the_loop() -> None:
     # the liaison demo adds the appeals its cadres and activities raised on top of the 90
     from qinqing.liaison.models import Difficulty
+    from qinqing.projects.models import ScheduleItem
 
     raised = Difficulty.objects.filter(appeal__isnull=False).values("appeal_id")
-    assert Appeal.objects.exclude(pk__in=raised).count() == 90
+    escalated = ScheduleItem.objects.filter(appeal__isnull=False).values("appeal_id")
+    assert Appeal.objects.exclude(pk__in=raised).exclude(pk__in=escalated).count() == 90
     statuses = set(Appeal.objects.values_list("status", flat=True))
     assert Status.CLOSED in statuses
     assert statuses & {Status.DISPATCHED, Status.HANDLING, Status.REPLIED}  # still open
@@ -170,3 +173,15 @@ def the_task_list_is_a_year_in_progress() -> None:
     response = login("leader").get(f"/tasklist/monthly/?year={year}&month=3")
     assert response.status_code == 200 and response.context["blocks"]
     assert login("h-fgj").get("/tasklist/mine/").context["page"].paginator.count > 0
+
+
+def projects_run_along_the_approval_chain() -> None:
+    from qinqing.projects.models import Project, ScheduleItem
+
+    assert Project.objects.count() == 20
+    stages = set(Project.objects.values_list("stage", flat=True))
+    assert len(stages) >= 4 and "done" in stages
+    assert ScheduleItem.objects.filter(appeal__isnull=False).count() == 2
+    response = login("leader").get("/projects/figures/")
+    assert response.status_code == 200 and response.context["headline"].count > 0
+    assert login("handler").get("/projects/").context["count"] > 0

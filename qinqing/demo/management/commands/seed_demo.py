@@ -16,6 +16,7 @@ from qinqing.demo.appeals import seed_appeals
 from qinqing.demo.catalog import seed_catalog
 from qinqing.demo.clock import DemoClock
 from qinqing.demo.liaison import seed_liaison
+from qinqing.demo.projects import seed_projects
 from qinqing.demo.tasklist import seed_tasklist
 from qinqing.enterprises.models import Enterprise
 
@@ -131,6 +132,8 @@ def seed_world(
     # liaison and catalog add their demo here, one line each (qinqing/demo/<app>.py).
     seed_catalog()
     phases.done("catalog")
+    seed_projects(clock)
+    phases.done("projects")
     seed_liaison()
     phases.done("liaison")
     seed_tasklist(clock)
