@@ -180,7 +180,7 @@ def register() -> None:
                definition="回访答复“已解决”的件数 ÷ 已回访件数（以最近一次回访为准，重办后待再次回访）。"),
         Figure("appeal_satisfied_rate", "满意率", "appeals", _satisfaction_numerator,
                tuple(RATING_PARTS.values()), order=24, cockpit=True,
-               definition="Σ 各级评价的权重 ÷ 已评价件数；权重默认 非常满意、满意、基本满意 为 1，不满意、非常不满意 为 0，可由 APPEAL_SATISFACTION_WEIGHTS 设置。"),
+               definition="Σ 各级评价的权重 ÷ 已评价件数；权重默认 非常满意、满意、基本满意 为 1，不满意、非常不满意 为 0，权重可在部署配置中调整。"),
         Figure("appeal_reopen_rate", "重办率", "appeals", {"reopened": 1}, ("replied",), order=25,
                definition="重办过的件数 ÷ 答复过的件数。"),
         Figure("appeal_return_rate", "退回率", "lead_assignments", {"returned": 1}, ("assigned",),

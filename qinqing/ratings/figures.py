@@ -92,7 +92,7 @@ def register() -> None:
                definition="本期收到的评价数（申诉成立作废的不算）。"),
         Figure("rating_good_rate", "好评率", "ratings", _good_numerator, ("rated",), order=34,
                cockpit=True,
-               definition="（非常满意 + 满意）÷ 评价量；设置 RATINGS_BASIC_COUNTS_AS_GOOD 时基本满意也算好评。"),
+               definition="（非常满意 + 满意）÷ 评价量；部署配置选择“基本满意计为好评”时，基本满意也算好评。"),
         Figure("rating_bad", "差评", "ratings", {"bad": 1}, order=35, cockpit=True,
                definition="本期收到的不满意和非常不满意评价数。"),
         Figure("rating_rectify_rate", "差评整改率", "ratings", {"rectified": 1}, ("bad",),
