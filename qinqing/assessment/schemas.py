@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Schema
 
 
-class IndicatorRead(Schema):
+class ScoreIndicatorRead(Schema):
     id: int
     code: str
     name: str
@@ -27,7 +27,7 @@ class SchemeRead(Schema):
     name: str
     is_default: bool
     dimensions: list[str]
-    indicators: list[IndicatorRead]
+    indicators: list[ScoreIndicatorRead]
 
 
 class SheetRead(Schema):

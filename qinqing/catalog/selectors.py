@@ -307,6 +307,19 @@ def access_certificate_file(
     return cert
 
 
+def may_download_matter_files(user: Any, matter: Matter) -> bool:
+    """The applicant and their enterprise's users, staff of the handling department or
+    window, administrators: the people who see a matter's download links."""
+    if not _authenticated(user):
+        return False
+    uscc = enterprise_uscc(user)
+    return (
+        matter.applicant_id == user.pk
+        or (bool(uscc) and matter.enterprise is not None and matter.enterprise.uscc == uscc)
+        or may_handle(user, matter)
+    )
+
+
 def access_material_file(
     user: Any, matter_id: int, row_id: int, *, request: HttpRequest | None = None
 ) -> MatterMaterial:
@@ -323,13 +336,8 @@ def access_material_file(
     )  # fmt: skip
     if row is None:
         raise Http404("文件不存在或无权下载")
-    matter, uscc = row.matter, enterprise_uscc(user) if _authenticated(user) else ""
-    allowed = _authenticated(user) and (
-        matter.applicant_id == user.pk
-        or (bool(uscc) and matter.enterprise is not None and matter.enterprise.uscc == uscc)
-        or may_handle(user, matter)
-    )
-    if not allowed:
+    matter = row.matter
+    if not may_download_matter_files(user, matter):
         raise _deny_file(
             user, request, "catalog:download_material", matter=matter_id, material=row_id
         )

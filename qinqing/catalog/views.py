@@ -296,6 +296,7 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": f"办件 {matter.number}",
             "matter": matter,
             "materials": matter.materials.select_related("material", "certificate"),
+            "may_download": selectors.may_download_matter_files(request.user, matter),
             "fields": [(field_label(k), v) for k, v in matter.form_data.items()],
             "timeline": timeline,
             "actions": actions,

@@ -2,6 +2,7 @@
 pages and the API (services)."""
 
 from django.contrib import admin
+from django.utils.translation import pgettext, pgettext_lazy
 
 from qinqing.core.admin import EventAdmin, ReadOnlyAdmin
 from qinqing.tasklist.models import Finding, Indicator, Task, TasklistEvent
@@ -29,5 +30,15 @@ class FindingAdmin(ReadOnlyAdmin):
 
 @admin.register(TasklistEvent)
 class TasklistEventAdmin(EventAdmin):
-    list_display = ["at", "subject", "kind_label", "note"]
-    list_filter = ["kind"]
+    list_display = ["at", "subject_label", "kind_label", "note"]
+    exclude = (*EventAdmin.exclude, "subject")
+    readonly_fields = ("subject_label", *EventAdmin.readonly_fields)
+
+    @admin.display(description=pgettext_lazy("tasklist", "subject"), ordering="subject")
+    def subject_label(self, obj: TasklistEvent) -> str:
+        kind, _, pk = obj.subject.partition(":")
+        names = {
+            "task": pgettext("tasklist", "task"),
+            "finding": pgettext("tasklist", "inspection finding"),
+        }
+        return f"{names.get(kind, kind)} #{pk}"

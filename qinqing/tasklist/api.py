@@ -17,7 +17,7 @@ from qinqing.tasklist.models import Finding, Indicator, Report, Task, TaskStatus
 from qinqing.tasklist.schemas import (
     FindingCreate,
     FindingRead,
-    IndicatorRead,
+    ListIndicatorRead,
     ListTaskCreate,
     ListTaskRead,
     MonthlyRead,
@@ -98,7 +98,7 @@ def _tasks(request: HttpRequest) -> Any:
     )
 
 
-@router.get("/indicators", response=list[IndicatorRead], summary="A year's indicators")
+@router.get("/indicators", response=list[ListIndicatorRead], summary="A year's indicators")
 def list_indicators(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
     _use(request)
     year = year or timezone.localdate().year

@@ -197,6 +197,10 @@ class Evidence(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
 
+    class Meta:
+        verbose_name = pgettext_lazy("tasklist", "evidence file")
+        verbose_name_plural = pgettext_lazy("tasklist", "evidence files")
+
     def __str__(self) -> str:
         return self.name
 
@@ -211,6 +215,8 @@ class TaskEscalation(models.Model):
 
     class Meta:
         ordering = ["sent_at", "id"]
+        verbose_name = pgettext_lazy("tasklist", "task escalation")
+        verbose_name_plural = pgettext_lazy("tasklist", "task escalations")
         constraints = [
             models.UniqueConstraint(fields=["task", "step"], name="tasklist_escalation_once"),
         ]
@@ -339,7 +345,7 @@ class Submission(TimeStampedModel):  # 整改报告 and its review
 class TasklistEvent(EventBase):
     """Timeline of tasks and findings; `subject` is "task:<id>" or "finding:<id>"."""
 
-    subject = models.CharField(max_length=40, db_index=True)
+    subject = models.CharField(pgettext_lazy("tasklist", "subject"), max_length=40, db_index=True)
 
     class Meta(EventBase.Meta):
         verbose_name = pgettext_lazy("tasklist", "task list event")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 
-class IndicatorRead(Schema):
+class ListIndicatorRead(Schema):
     id: int
     year: int
     number: int

@@ -120,3 +120,14 @@ def test_download_names_carry_no_path_quotes_or_control_characters() -> None:
     assert download_name("营业执照", "certificates/2026/11/a.exe.pdf") == "营业执照.pdf"
     assert download_name("", "noext") == "material"
     assert download_name("a", "b.verylongextension") == "a"
+
+
+@pytest.mark.parametrize(("who", "links"), [("supervisor", False), ("handler", True)])
+def test_the_matter_page_offers_download_links_only_to_who_may_download(
+    request, who, links, matter
+):
+    row = rows(matter)["食品安全管理制度"]
+    page = get(request.getfixturevalue(who), reverse("catalog:matter", args=[matter.pk]))
+    assert page.status_code == 200
+    url = reverse("catalog:material_file", args=[matter.pk, row.pk])
+    assert (url in page.content.decode()) is links

@@ -24,6 +24,7 @@ ALLOWED = {
     "API",
     "APP",
     "CSV",
+    "CTRL",  # the key, as printed on it: 按住 Ctrl 多选
     "DOCX",
     "ECHARTS",
     "EXCEL",
