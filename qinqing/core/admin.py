@@ -25,8 +25,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class EventAdmin(ReadOnlyAdmin):
     """A timeline's rows, with event kinds and states in Chinese."""
 
-    exclude = ("kind", "from_state", "to_state")
-    readonly_fields = ("kind_label", "from_label", "to_label")
+    exclude = ["kind", "from_state", "to_state"]
+    readonly_fields = ["kind_label", "from_label", "to_label"]
 
     @admin.display(description=_("event"), ordering="kind")
     def kind_label(self, obj: Any) -> str:

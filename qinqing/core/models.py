@@ -56,6 +56,30 @@ class EventBase(AppendOnlyModel):
         when = timezone.localtime(self.at).strftime("%Y年%m月%d日 %H:%M") if self.at else ""
         return f"{when} {event_label(self.kind)}".strip()
 
+    @classmethod
+    def record(
+        cls,
+        kind: str,
+        *,
+        actor: Any,
+        from_state: str = "",
+        to_state: str = "",
+        note: str = "",
+        data: dict[str, Any] | None = None,
+        **links: Any,
+    ) -> Any:
+        """Write one timeline row. `links` are the model's own foreign keys (the object
+        the event is about); an anonymous or system actor is stored as no actor."""
+        return cls._default_manager.create(
+            kind=kind,
+            actor=actor if getattr(actor, "pk", None) else None,
+            from_state=from_state,
+            to_state=to_state,
+            note=note,
+            data=data or {},
+            **links,
+        )
+
 
 class AuditEvent(AppendOnlyModel):  # 安全审计日志
     class Kind(models.TextChoices):

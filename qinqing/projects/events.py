@@ -42,15 +42,10 @@ def _record(
     note: str = "",
     **data: Any,
 ) -> ProjectEvent:
-    return ProjectEvent.objects.create(
+    return ProjectEvent.record(
+        kind, actor=actor, from_state=from_state, to_state=to_state, note=note, data=data,
         project=project,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        from_state=from_state,
-        to_state=to_state,
-        note=note,
-        data=data,
-    )
+    )  # fmt: skip
 
 
 def project_created(project: Project, *, actor: Any) -> ProjectEvent:

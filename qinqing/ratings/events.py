@@ -15,15 +15,10 @@ def _event(
     note: str = "",
     **data: Any,
 ) -> RatingEvent:
-    return RatingEvent.objects.create(
+    return RatingEvent.record(
+        kind, actor=actor, from_state=from_state, to_state=to_state, note=note, data=data,
         rating=rating,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        from_state=from_state,
-        to_state=to_state,
-        note=note,
-        data=data,
-    )
+    )  # fmt: skip
 
 
 def rated(rating: Rating, *, actor: Any) -> RatingEvent:

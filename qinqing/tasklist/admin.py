@@ -31,8 +31,8 @@ class FindingAdmin(ReadOnlyAdmin):
 @admin.register(TasklistEvent)
 class TasklistEventAdmin(EventAdmin):
     list_display = ["at", "subject_label", "kind_label", "note"]
-    exclude = (*EventAdmin.exclude, "subject")
-    readonly_fields = ("subject_label", *EventAdmin.readonly_fields)
+    exclude = [*EventAdmin.exclude, "subject"]
+    readonly_fields = ["subject_label", *EventAdmin.readonly_fields]
 
     @admin.display(description=pgettext_lazy("tasklist", "subject"), ordering="subject")
     def subject_label(self, obj: TasklistEvent) -> str:

@@ -37,15 +37,10 @@ def _record(
     note: str = "",
     **data: Any,
 ) -> TasklistEvent:
-    return TasklistEvent.objects.create(
+    return TasklistEvent.record(
+        kind, actor=actor, from_state=before, to_state=after, note=note, data=data,
         subject=subject,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        from_state=before,
-        to_state=after,
-        note=note,
-        data=data,
-    )
+    )  # fmt: skip
 
 
 def task_assigned(task: Task, *, actor: Any) -> None:
