@@ -22,6 +22,8 @@ SHOTS = [
     ("ratings", "supervisor", "/ratings/figures/"),
     ("hotspots", "leader", "/analytics/intel/hotspots/"),
     ("assessment", "leader", "/assessment/?year={year}&month={month}"),
+    ("projects", "leader", "/projects/figures/"),
+    ("tasklist", "leader", "/tasklist/"),
 ]
 
 

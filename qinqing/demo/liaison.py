@@ -5,11 +5,14 @@ Re-runnable: nothing is added when the series already exists."""
 
 import datetime as dt
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.utils import timezone
 
 from qinqing.accounts.models import Membership, Organisation, Role, User
+from qinqing.demo.clock import DemoClock
 from qinqing.demo.district import demo_password_hash
 from qinqing.enterprises.models import Enterprise, QualificationKind
 from qinqing.enterprises.services import record_qualification
@@ -66,7 +69,20 @@ def _locate(enterprises: list[Enterprise], rng: random.Random) -> None:
     Enterprise.objects.bulk_update(enterprises, ["lat", "lng"])
 
 
-def seed_liaison() -> int:
+@contextmanager
+def _on(clock: DemoClock | None, day: dt.date) -> Iterator[None]:
+    """Raise a difficulty on the day it was heard (its appeal is registered then), not at
+    the moment the demo runs."""
+    if clock is not None:
+        clock.at(clock.office_time(min(day, timezone.localdate())))
+    try:
+        yield
+    finally:
+        if clock is not None:
+            clock.back_to_now()
+
+
+def seed_liaison(clock: DemoClock | None = None) -> int:
     """Returns the number of stays created (0 when the demo already has them)."""
     if ActivitySeries.objects.filter(name=SERIES).exists():
         return 0
@@ -136,14 +152,15 @@ def seed_liaison() -> int:
         )
         if n % 4 == 0:
             title, text, money = DIFFICULTIES[n % len(DIFFICULTIES)]
-            d = services.raise_difficulty(
-                e, actor=who, visit=visit, title=title, description=text, money=money or None
-            )
-            if n % 8 == 0:
-                services.register_difficulty(d, actor=intake)
+            with _on(clock, visit.visited_on):
+                d = services.raise_difficulty(
+                    e, actor=who, visit=visit, title=title, description=text, money=money or None
+                )
+                if n % 8 == 0:
+                    services.register_difficulty(d, actor=intake)
 
-    stays = _seed_round(cadres, enterprises, officer, intake, handler, today, rng)
-    _seed_activities(enterprises, officer, intake, handler, departments, today)
+    stays = _seed_round(cadres, enterprises, officer, intake, handler, today, rng, clock)
+    _seed_activities(enterprises, officer, intake, handler, departments, today, clock)
     return stays
 
 
@@ -155,6 +172,7 @@ def _seed_round(
     handler: User,
     today: dt.date,
     rng: random.Random,
+    clock: DemoClock | None,
 ) -> int:
     round_ = stationing.create_round(
         actor=officer,
@@ -214,15 +232,16 @@ def _seed_round(
         )
     for n, stay in enumerate(stays):
         title, text, money = DIFFICULTIES[n % len(DIFFICULTIES)]
-        d = services.raise_difficulty(
-            stay.enterprise,
-            actor=stay.cadre,
-            stay=stay,
-            title=title,
-            description=text,
-            money=money or None,
-        )
-        d = services.register_difficulty(d, actor=intake)
+        with _on(clock, stay.starts_on + dt.timedelta(days=2)):
+            d = services.raise_difficulty(
+                stay.enterprise,
+                actor=stay.cadre,
+                stay=stay,
+                title=title,
+                description=text,
+                money=money or None,
+            )
+            d = services.register_difficulty(d, actor=intake)
         stationing.record_evidence(stay, actor=stay.cadre, task="problem", difficulty=d)
         if n < 3 and d.appeal is not None:
             _close(d.appeal, intake, handler)
@@ -287,6 +306,7 @@ def _seed_activities(
     handler: User,
     departments: dict[str, Organisation],
     today: dt.date,
+    clock: DemoClock | None,
 ) -> None:
     district = Organisation.objects.get(code="511602")
     series = services.create_series(
@@ -308,9 +328,10 @@ def _seed_activities(
             services.mark_attendance(activity, e, actor=officer)
         for e in enterprises[n * 3 : n * 3 + 2]:
             title, text, _money = DIFFICULTIES[(n + raised) % len(DIFFICULTIES)]
-            d = services.raise_difficulty(
-                e, actor=officer, activity=activity, title=title, description=text
-            )
+            with _on(clock, held):
+                d = services.raise_difficulty(
+                    e, actor=officer, activity=activity, title=title, description=text
+                )
             raised += 1
             if raised % 3 != 0 and d.appeal is not None:
                 _close(d.appeal, intake, handler)

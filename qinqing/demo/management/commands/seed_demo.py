@@ -134,7 +134,7 @@ def seed_world(
     phases.done("catalog")
     seed_projects(clock)
     phases.done("projects")
-    seed_liaison()
+    seed_liaison(clock)
     phases.done("liaison")
     seed_tasklist(clock)
     phases.done("tasklist")
