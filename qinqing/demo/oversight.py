@@ -14,8 +14,10 @@ from qinqing.analytics.intel import hotspot_service
 from qinqing.analytics.intel.models import Hotspot, HotspotRun, MonthlyTopic
 from qinqing.assessment.freezing import correct_month, freeze_due_day, freeze_month
 from qinqing.assessment.luohe import NAME as LUOHE
+from qinqing.assessment.luohe import seed_luohe
 from qinqing.assessment.models import (
     AssessedUnit,
+    Dimension,
     Indicator,
     IndicatorKind,
     ManualEntry,
@@ -25,6 +27,7 @@ from qinqing.assessment.models import (
 )
 from qinqing.assessment.scoring import default_scheme
 from qinqing.assessment.services import record_manual_entry
+from qinqing.assessment.yongchuan import seed_yongchuan, seed_yongchuan_dimensions
 from qinqing.demo.clock import DemoClock
 
 TOPIC_GOALS = (
@@ -127,6 +130,10 @@ KEY_UNITS = ("D-FGJ", "D-JXJ", "D-SCJ", "D-ZJJ", "D-ZRZYJ", "D-SPJ")
 def seed_assessment(clock: DemoClock, *, admin: User, departments: list[Organisation]) -> int:
     """Every unit typed under both templates, manual points for the last two full months,
     and last month frozen under both schemes with one correction version."""
+    # the templates come with the migrations; a database emptied since (flush) gets them again
+    seed_yongchuan(Scheme, Indicator)
+    seed_yongchuan_dimensions(Scheme, Dimension, Indicator)
+    seed_luohe(Scheme, Dimension, Indicator)
     schemes = [s for s in (default_scheme(), Scheme.objects.filter(name=LUOHE).first()) if s]
     if not schemes:
         return 0
