@@ -19,6 +19,7 @@ from qinqing.assessment import freezing, scoring, selectors, services
 from qinqing.assessment.export import report_workbook
 from qinqing.assessment.forms import FreezeForm, ManualEntryForm, PeriodForm
 from qinqing.assessment.models import Scheme
+from qinqing.core.forms import apply_errors
 
 
 def _chosen(request: HttpRequest) -> tuple[PeriodForm, Scheme | None, scoring.Period, int | None]:
@@ -253,8 +254,7 @@ def manual_entry(request: HttpRequest) -> HttpResponse:
             )
             return redirect("assessment:manual")
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, exc)
     else:
         ensure(selectors.may_view(request.user), request, request.user, "view:assessment")
     return render(

@@ -4,7 +4,6 @@ Stationing and activity pages are in `views_stationing.py` and `views_activities
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qinqing.accounts.permissions import ensure, enterprise_uscc
+from qinqing.core.forms import apply_errors, errors_of
 from qinqing.liaison import figures, imports, selectors, services
 from qinqing.liaison.exports import xlsx_response
 from qinqing.liaison.forms import (
@@ -26,20 +26,6 @@ from qinqing.liaison.forms import (
 )
 from qinqing.liaison.models import Difficulty, Milestone, Stay, VisitPhoto
 from qinqing.lib.masking import mask_phone
-
-
-def errors_of(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(m for ms in exc.message_dict.values() for m in ms)
-    return "；".join(exc.messages)
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def zh_date(day: dt.date) -> str:

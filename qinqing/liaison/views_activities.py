@@ -9,15 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from qinqing.accounts.permissions import ensure, enterprise_uscc
+from qinqing.core.forms import apply_errors, errors_of
 from qinqing.enterprises.models import Enterprise
 from qinqing.liaison import figures, selectors, services
 from qinqing.liaison.exports import xlsx_response
 from qinqing.liaison.forms import ActivityForm, DifficultyForm, OutcomeForm
 from qinqing.liaison.models import Activity, ActivitySeries
 from qinqing.liaison.views import (
-    apply_errors,
     difficulty_message,
-    errors_of,
     status_label,
     want_xlsx,
     zh_date,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qinqing.accounts.permissions import ensure, enterprise_uscc
+from qinqing.core.forms import apply_errors, errors_of
 from qinqing.liaison import figures, selectors, services, stationing
 from qinqing.liaison.exports import xlsx_response
 from qinqing.liaison.forms import (
@@ -26,7 +27,7 @@ from qinqing.liaison.forms import (
 )
 from qinqing.liaison.models import Evidence, PolicyPush, RoundStatus, StayRequest
 from qinqing.liaison.transitions import ROUND_STATUS_ZH
-from qinqing.liaison.views import apply_errors, difficulty_message, errors_of, want_xlsx, zh_date
+from qinqing.liaison.views import difficulty_message, want_xlsx, zh_date
 
 
 @login_required

@@ -4,7 +4,6 @@
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from qinqing.accounts.permissions import ensure, enterprise_uscc
 from qinqing.appeals.selectors import appeals_visible_to
 from qinqing.catalog.models import Matter
 from qinqing.catalog.selectors import matters_visible_to
+from qinqing.core.forms import apply_errors, errors_of
 from qinqing.enterprises.models import Enterprise
 from qinqing.projects import chain as chain_view
 from qinqing.projects import figures, selectors, services
@@ -30,20 +30,6 @@ from qinqing.projects.forms import (
     ScheduleItemForm,
 )
 from qinqing.projects.models import FLAGS, STAGE_NAMES, ItemStatus, Project
-
-
-def errors_of(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(m for ms in exc.message_dict.values() for m in ms)
-    return "；".join(exc.messages)
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _users(request: HttpRequest) -> None:

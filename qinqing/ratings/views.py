@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import segno
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from qinqing.accounts.models import Organisation, OrgKind, Role
 from qinqing.accounts.permissions import ensure, has_role, is_admin, role_required, scope_filter
 from qinqing.core import figures as registry
+from qinqing.core.forms import apply_errors
 from qinqing.lib.masking import mask_name
 from qinqing.ratings import selectors, services
 from qinqing.ratings.forms import (
@@ -47,14 +47,6 @@ from qinqing.ratings.models import (
 )
 
 STAFF = (Role.SUPERVISOR, Role.LEADER, Role.HANDLER, Role.DEPT_HEAD)
-
-
-def _apply(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def period_from(form: FilterForm) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -303,7 +295,7 @@ def _rating_page(request: HttpRequest, event: ServiceEvent, channel: str) -> Htt
                 request, "ratings/thanks.html", {"rating": rating, "title": _("Thank you")}
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
     return render(
         request,
         "ratings/rate.html",
@@ -349,7 +341,7 @@ def rate_at_window(request: HttpRequest, token: str) -> HttpResponse:
                 request, "ratings/thanks.html", {"rating": rating, "title": _("Thank you")}
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
     return render(
         request,
         "ratings/rate.html",
@@ -434,7 +426,7 @@ def observers(request: HttpRequest) -> HttpResponse:
             )
             form = ObserverInviteForm()
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
     observations = Observation.objects.filter(
         event__in=selectors.events_visible_to(request.user)
     ).select_related("observer__user", "event", "event__department", "event__rating")[:100]
@@ -476,7 +468,7 @@ def observe(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Observation recorded. Please rate the service."))
             return redirect("ratings:rate", pk=obs.event_id)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
     mine = observer.observations.select_related("event", "event__department", "event__rating")[:50]
     return render(
         request,

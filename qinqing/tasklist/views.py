@@ -4,7 +4,6 @@ Findings are in `views_findings.py`."""
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from qinqing.accounts.models import Organisation
 from qinqing.accounts.permissions import ensure
+from qinqing.core.forms import apply_errors
 from qinqing.lib.excel import xlsx_bytes
 from qinqing.tasklist import events, imports, monthly, selectors, services
 from qinqing.tasklist.clocks import clock_words
@@ -30,12 +30,6 @@ PAGE = 50
 
 
 # --- helpers -------------------------------------------------------------------------
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errs in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def use_required(request: HttpRequest) -> None:
