@@ -5,6 +5,7 @@ on PostgreSQL the trigger of core's 0004 migration refuses UPDATE and DELETE on 
 from django.db import migrations
 
 from qinqing.assessment.luohe import NAME, seed_luohe
+from qinqing.core.append_only import postgres_guard
 from qinqing.assessment.yongchuan import seed_yongchuan_dimensions
 
 APPEND_ONLY_TABLES = ["assessment_scoresheet", "assessment_sheetunit", "assessment_sheetline"]
@@ -30,24 +31,6 @@ def unseed(apps, schema_editor):  # type: ignore[no-untyped-def]
     scheme.delete()
 
 
-def protect(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in APPEND_ONLY_TABLES:
-        schema_editor.execute(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION qinqing_append_only();",
-            params=None,
-        )
-
-
-def unprotect(apps, schema_editor):  # type: ignore[no-untyped-def]
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in APPEND_ONLY_TABLES:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("assessment", "0004_dimensions_units_frozen_sheets"),
@@ -55,5 +38,5 @@ class Migration(migrations.Migration):
     ]
     operations = [
         migrations.RunPython(seed, unseed),
-        migrations.RunPython(protect, unprotect, elidable=False),
+        postgres_guard(*APPEND_ONLY_TABLES),
     ]
