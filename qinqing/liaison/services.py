@@ -4,10 +4,8 @@ act, writes a timeline row and notifies after commit. Stationing rounds live in
 
 import datetime as dt
 import re
-import secrets
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +17,7 @@ from qinqing.accounts.models import Organisation, OrgKind, Role, User
 from qinqing.accounts.permissions import deny, enterprise_uscc, has_role, org_in_scope
 from qinqing.accounts.permissions import users_with_role as _users_with_role
 from qinqing.core.notify import notify
+from qinqing.core.uploads import IMAGE_MAGIC, UploadRule, check_uploads, store_upload
 from qinqing.enterprises.models import Enterprise
 from qinqing.liaison import events, selectors
 from qinqing.liaison.models import (
@@ -41,7 +40,16 @@ from qinqing.liaison.models import (
 
 MAX_PHOTOS = 6
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
-PHOTO_MAGIC = {".jpg": b"\xff\xd8", ".jpeg": b"\xff\xd8", ".png": b"\x89PNG"}
+PHOTOS = UploadRule(
+    field="photos",
+    noun="照片",
+    too_many=f"照片最多 {MAX_PHOTOS} 张。",
+    max_count=MAX_PHOTOS,
+    max_bytes=MAX_PHOTO_BYTES,
+    size_text="8 MB",
+    magic=IMAGE_MAGIC,
+    kinds_text="JPG 和 PNG",
+)
 MAX_MONEY = Decimal("99999999")  # 万元
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 INTAKE_ROLES = (Role.INTAKE_OPERATOR, Role.SUPERVISOR, Role.ADMIN)
@@ -200,22 +208,6 @@ def complete_milestone(milestone: Milestone, *, actor: User, on: dt.date) -> Mil
 
 
 # --- 走访 visits ------------------------------------------------------------------------
-def _check_photos(photos: Sequence[UploadedFile]) -> None:
-    if len(photos) > MAX_PHOTOS:
-        raise ValidationError({"photos": f"照片最多 {MAX_PHOTOS} 张。"})
-    for upload in photos:
-        name = upload.name or ""
-        suffix = Path(name).suffix.lower()
-        if suffix not in PHOTO_MAGIC:
-            raise ValidationError({"photos": f"照片“{name}”的类型不允许，只接受 JPG 和 PNG。"})
-        if (upload.size or 0) > MAX_PHOTO_BYTES:
-            raise ValidationError({"photos": f"照片“{name}”超过 8 MB。"})
-        head = upload.read(8)
-        upload.seek(0)
-        if not head.startswith(PHOTO_MAGIC[suffix]):
-            raise ValidationError({"photos": f"照片“{name}”的内容与扩展名不符。"})
-
-
 def record_visit(
     enterprise: Enterprise,
     *,
@@ -230,7 +222,7 @@ def record_visit(
         raise ValidationError({"visited_on": "走访日期不能晚于今天。"})
     people_met = clean_text(people_met, "people_met", "见面人员", max_length=200)
     discussion = clean_text(discussion, "discussion", "交流内容", max_length=5000)
-    _check_photos(photos)
+    check_uploads(photos, PHOTOS)
     with transaction.atomic():
         visit = Visit.objects.create(
             enterprise=enterprise,
@@ -240,15 +232,7 @@ def record_visit(
             discussion=discussion,
         )
         for upload in photos:
-            photo = VisitPhoto(
-                visit=visit,
-                token=secrets.token_hex(16),
-                name=Path(upload.name or "photo").name[:200],
-                content_type=getattr(upload, "content_type", "") or "image/jpeg",
-                size=upload.size or 0,
-            )
-            photo.file.save(photo.name, upload, save=False)
-            photo.save()
+            store_upload(VisitPhoto(visit=visit), upload, default_type="image/jpeg")
         events.visit_recorded(visit, actor=actor)
     return visit
 

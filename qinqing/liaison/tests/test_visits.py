@@ -56,6 +56,7 @@ def test_cadre_cannot_visit_an_enterprise_they_do_not_look_after(cadre, enterpri
         ("a.exe", b"MZ", "类型不允许"),
         ("a.png", b"GIF89a", "内容与扩展名不符"),
         ("a.jpg", b"\xff\xd8" + b"0" * (8 * 1024 * 1024), "超过 8 MB"),
+        ("empty.jpg", b"", "是空的"),
     ],
 )
 def test_bad_photos_are_refused_and_nothing_is_written(

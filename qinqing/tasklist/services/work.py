@@ -1,11 +1,9 @@
 """Indicators, tasks, progress reports and leaders' comments."""
 
 import datetime as dt
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +14,7 @@ from django.utils import timezone
 
 from qinqing.accounts.models import Organisation
 from qinqing.core.notify import notify
+from qinqing.core.uploads import DOCUMENT_MAGIC, UploadRule, check_uploads, store_upload
 from qinqing.tasklist import events, selectors
 from qinqing.tasklist.models import (
     Comment,
@@ -55,18 +54,16 @@ STANDARD_INDICATORS = [
 ]
 MAX_FILES = 6
 MAX_FILE_BYTES = 10 * 1024 * 1024
-_OLE = b"\xd0\xcf\x11\xe0"
-_ZIP = b"PK\x03\x04"
-FILE_MAGIC = {
-    ".pdf": b"%PDF",
-    ".jpg": b"\xff\xd8",
-    ".jpeg": b"\xff\xd8",
-    ".png": b"\x89PNG",
-    ".docx": _ZIP,
-    ".xlsx": _ZIP,
-    ".doc": _OLE,
-    ".xls": _OLE,
-}
+EVIDENCE = UploadRule(
+    field="files",
+    noun="文件",
+    too_many=f"佐证材料最多 {MAX_FILES} 个。",
+    max_count=MAX_FILES,
+    max_bytes=MAX_FILE_BYTES,
+    size_text="10 MB",
+    magic=DOCUMENT_MAGIC,
+    kinds_text="PDF、JPG、PNG、Word 和 Excel",
+)
 
 
 @dataclass(frozen=True)
@@ -216,26 +213,6 @@ def cancel_task(task: Task, *, actor: Any, note: str) -> Task:
 
 
 # --- progress reports ----------------------------------------------------------------
-def _check_files(files: Sequence[UploadedFile]) -> None:
-    if len(files) > MAX_FILES:
-        raise ValidationError({"files": f"佐证材料最多 {MAX_FILES} 个。"})
-    for upload in files:
-        name = Path(upload.name or "").name
-        suffix = Path(name).suffix.lower()
-        if suffix not in FILE_MAGIC:
-            raise ValidationError(
-                {"files": f"文件“{name}”的类型不允许，只接受 PDF、JPG、PNG、Word 和 Excel。"}
-            )
-        if (upload.size or 0) > MAX_FILE_BYTES:
-            raise ValidationError({"files": f"文件“{name}”超过 10 MB。"})
-        if not upload.size:
-            raise ValidationError({"files": f"文件“{name}”是空的。"})
-        head = upload.read(8)
-        upload.seek(0)
-        if not head.startswith(FILE_MAGIC[suffix]):
-            raise ValidationError({"files": f"文件“{name}”的内容与扩展名不符。"})
-
-
 def period_start(cycle: str, day: dt.date) -> dt.date:
     """The Monday (weekly) or the 1st (monthly) of the period a day falls in."""
     if cycle == ReportCycle.WEEKLY:
@@ -257,7 +234,7 @@ def report_progress(
     require(selectors.is_responsible(actor, task), actor, "report", task=task.pk)
     text = clean_text(text, "text", "进展情况", max_length=5000)
     value = clean_number(achieved_value, "achieved_value", "完成数值", required=complete)
-    _check_files(files)
+    check_uploads(files, EVIDENCE)
     if complete and not files:
         raise ValidationError({"files": "报送完成时请上传至少一份佐证材料。"})
     ids = set(selectors.unit_ids(actor))
@@ -278,15 +255,7 @@ def report_progress(
             reported_by=actor,
         )
         for upload in files:
-            item = Evidence(
-                report=report,
-                token=secrets.token_hex(16),
-                name=Path(upload.name or "file").name[:200],
-                content_type=getattr(upload, "content_type", "") or "application/octet-stream",
-                size=upload.size or 0,
-            )
-            item.file.save(item.name, upload, save=False)
-            item.save()
+            store_upload(Evidence(report=report), upload, default_type="application/octet-stream")
         fields = ["updated_at"]
         if value is not None:
             task.achieved_value = value
