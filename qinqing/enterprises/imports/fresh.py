@@ -68,6 +68,8 @@ def write_new_enterprise_rows(
     from their rows (`claims` from new_claims of the same rows); return their events (to
     be written with the others, in file order) and their counts."""
     key = pl.col("uscc").replace_strict(ids, return_dtype=pl.Int64).alias("enterprise_id")
+    if rows.height == 0:
+        return Fresh(_events(rows, claims, key), 0, 0)
     stamp = {"as_of": pl.lit(as_of.isoformat()), "by": pl.lit(actor_id, dtype=pl.Int64)}
     copy_frame(
         cursor,

@@ -243,7 +243,8 @@ def _stage(cursor: Any, frame: pl.DataFrame, ids: dict[str, int]) -> None:
             "row_no", "enterprise_id", "source", "year", *PROFILE_FIELD_NAMES, *_YEAR_NAMES
         ),
     )
-    cursor.execute("ANALYZE temp_imp_rows")
+    # the planner needs the sizes and the join keys, not the value columns
+    cursor.execute("ANALYZE temp_imp_rows (enterprise_id, source, year)")
 
 
 def _merge_claims(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) -> None:
@@ -264,7 +265,7 @@ def _merge_claims(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) -> N
         "CREATE TEMP TABLE temp_imp_claims_changed (enterprise_id bigint, field text, "
         "row_no integer) ON COMMIT DROP"
     )
-    cursor.execute("ANALYZE temp_imp_claims")
+    cursor.execute("ANALYZE temp_imp_claims (enterprise_id, field, source)")
     cursor.execute(
         """
         WITH written AS (
