@@ -7,7 +7,10 @@ import the way an officer runs it (upload, ImportJob, the worker's run)."""
 from __future__ import annotations
 
 import os
+import statistics
 import time
+
+REPEATS = 3  # each timing below is the median of this many, all in the same run
 
 
 def figure(name: str, value: float, unit: str) -> None:
@@ -29,22 +32,27 @@ CREATE TABLE bench_ref_profiles (
 
 
 def reference_copy(data: bytes, rows: int) -> float:
-    """Rows per second of COPY of the import's own CSV into a table of the same width."""
+    """Rows per second of COPY of the import's own CSV into a table of the same width
+    (the median of 2 × REPEATS + 1 copies: one copy takes a tenth of a second, so a
+    single one is at the mercy of whatever else the machine does)."""
     import psycopg
 
+    times = []
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS bench_ref_profiles")
-        conn.execute(REFERENCE_TABLE)
-        start = time.perf_counter()
-        with (
-            conn.transaction(),
-            conn.cursor() as cursor,
-            cursor.copy("COPY bench_ref_profiles FROM STDIN WITH (FORMAT csv, HEADER)") as copy,
-        ):
-            copy.write(data)
-        elapsed = time.perf_counter() - start
+        for _ in range(2 * REPEATS + 1):
+            conn.execute("DROP TABLE IF EXISTS bench_ref_profiles")
+            conn.execute(REFERENCE_TABLE)
+            start = time.perf_counter()
+            with (
+                conn.transaction(),
+                conn.cursor() as cursor,
+                cursor.copy("COPY bench_ref_profiles FROM STDIN WITH (FORMAT csv, HEADER)") as copy,
+            ):
+                copy.write(data)
+            times.append(time.perf_counter() - start)
         conn.execute("DROP TABLE bench_ref_profiles")
-    rate = rows / elapsed
+    print("#   reference COPY runs (s): " + ", ".join(f"{t:.3f}" for t in times), flush=True)
+    rate = rows / statistics.median(times)
     figure("reference_copy_rate", rate, "rows/s")
     return rate
 
@@ -100,7 +108,8 @@ def wal_bytes(since: str | None = None) -> str | int:
 
 
 def write_floor(import_time: float, import_rows: int, reference: float) -> None:
-    """The database's own cost of what the first import wrote: the same rows (every
+    """The database's own cost of what the first import wrote (the median of REPEATS
+    runs): the same rows (every
     enterprise, claim, yearly fact, figure and event it created) COPYed into tables like
     the real ones (same indexes, same deferred foreign keys), a transaction per table so
     that each table's foreign key checks show at its commit. `import_profiles_vs_floor`
@@ -121,10 +130,17 @@ def write_floor(import_time: float, import_rows: int, reference: float) -> None:
         for table in FLOOR_TABLES:
             for definition in _foreign_keys(conn, table, "floor_"):
                 conn.execute(f"ALTER TABLE floor_{table} ADD {definition}")
-        bare = _copy_each(conn, dumps, "bare_")
-        lsn = wal_bytes()
-        full = _copy_each(conn, dumps, "floor_")
-        wal = wal_bytes(str(lsn))
+        runs = []
+        for _ in range(REPEATS):
+            for prefix in ("bare_", "floor_"):
+                conn.execute("TRUNCATE " + ", ".join(prefix + t for t in FLOOR_TABLES))
+            bare = _copy_each(conn, dumps, "bare_")
+            lsn = wal_bytes()
+            full = _copy_each(conn, dumps, "floor_")
+            runs.append((sum(a + b for a, b in full.values()), full, bare, wal_bytes(str(lsn))))
+        runs.sort(key=lambda run: run[0])
+        _, full, bare, wal = runs[len(runs) // 2]
+        print("#   floor runs (s): " + ", ".join(f"{run[0]:.2f}" for run in runs), flush=True)
         indexes = {
             table: conn.execute(
                 "SELECT count(*) FROM pg_indexes WHERE tablename = %s", [table]
