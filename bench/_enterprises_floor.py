@@ -94,29 +94,38 @@ def _copy_each(conn, dumps: dict[str, bytes], prefix: str) -> dict[str, tuple[fl
     return parts
 
 
+def _copy_together(conn, dumps: dict[str, bytes]) -> float:  # type: ignore[no-untyped-def]
+    """COPY every dump into its floor_ table in one transaction, as the import writes."""
+    began = time.perf_counter()
+    with conn.transaction(), conn.cursor() as cursor:
+        for table, data in dumps.items():
+            with cursor.copy(f"COPY floor_{table} FROM STDIN") as copy:
+                copy.write(data)
+    return time.perf_counter() - began
+
+
 def wal_bytes(since: str | None = None) -> str | int:
     """The server's WAL insert position, or the bytes written since `since` (the whole
-    cluster: other sessions' writes count too)."""
+    server: other sessions' writes count too, so it means something on a quiet one)."""
     import psycopg
 
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
         if since is None:
             return conn.execute("SELECT pg_current_wal_insert_lsn()::text").fetchone()[0]
-        return conn.execute("SELECT pg_current_wal_insert_lsn() - %s::pg_lsn", [since]).fetchone()[
-            0
-        ]
+        query = "SELECT pg_current_wal_insert_lsn() - %s::pg_lsn"
+        return conn.execute(query, [since]).fetchone()[0]
 
 
 def write_floor(import_time: float, import_rows: int, reference: float) -> None:
-    """The database's own cost of what the first import wrote (the median of REPEATS
-    runs): the same rows (every
+    """The database's own cost of what the first import wrote: the same rows (every
     enterprise, claim, yearly fact, figure and event it created) COPYed into tables like
-    the real ones (same indexes, same deferred foreign keys), a transaction per table so
-    that each table's foreign key checks show at its commit. `import_profiles_vs_floor`
-    is the import's time over this floor: what the import adds to the writes it cannot
-    avoid; `import_floor_ratio` is the best ratio to COPY that an import storing these
-    rows could reach. The same rows COPYed into bare tables (no index, no key) split
-    each table's part into writing the rows, keeping the indexes and checking the keys."""
+    the real ones (same indexes, same deferred foreign keys) in one transaction, as the
+    import writes them (the median of REPEATS). `import_profiles_vs_floor` is the
+    import's time over this floor: what the import adds to the writes it cannot avoid;
+    `import_floor_ratio` is the best ratio to COPY that an import storing these rows
+    could reach. Taken apart once, a transaction per table so that each table's foreign
+    key checks show at its commit, and again into bare tables (no index, no key): each
+    table's part is writing the rows, keeping its indexes and checking its keys."""
     import psycopg
 
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
@@ -130,17 +139,17 @@ def write_floor(import_time: float, import_rows: int, reference: float) -> None:
         for table in FLOOR_TABLES:
             for definition in _foreign_keys(conn, table, "floor_"):
                 conn.execute(f"ALTER TABLE floor_{table} ADD {definition}")
+        emptied = "TRUNCATE " + ", ".join(f"floor_{t}" for t in FLOOR_TABLES)
         runs = []
-        for _ in range(REPEATS):
-            for prefix in ("bare_", "floor_"):
-                conn.execute("TRUNCATE " + ", ".join(prefix + t for t in FLOOR_TABLES))
-            bare = _copy_each(conn, dumps, "bare_")
-            lsn = wal_bytes()
-            full = _copy_each(conn, dumps, "floor_")
-            runs.append((sum(a + b for a, b in full.values()), full, bare, wal_bytes(str(lsn))))
-        runs.sort(key=lambda run: run[0])
-        _, full, bare, wal = runs[len(runs) // 2]
-        print("#   floor runs (s): " + ", ".join(f"{run[0]:.2f}" for run in runs), flush=True)
+        lsn = wal_bytes()
+        for attempt in range(REPEATS):
+            conn.execute(emptied)
+            runs.append(_copy_together(conn, dumps))
+            if not attempt:
+                wal = wal_bytes(str(lsn))
+        conn.execute(emptied)
+        bare = _copy_each(conn, dumps, "bare_")
+        full = _copy_each(conn, dumps, "floor_")
         indexes = {
             table: conn.execute(
                 "SELECT count(*) FROM pg_indexes WHERE tablename = %s", [table]
@@ -157,25 +166,25 @@ def write_floor(import_time: float, import_rows: int, reference: float) -> None:
         conn.execute("DROP TABLE " + ", ".join(f"bare_{t}" for t in FLOOR_TABLES))
         conn.execute("DROP TABLE " + ", ".join(f"floor_{t}" for t in reversed(FLOOR_TABLES)))
     counts = {table: data.count(b"\n") for table, data in dumps.items()}
-    rows = sum(counts.values())
-    elapsed = sum(a + b for a, b in full.values())
-    alone = sum(a + b for a, b in bare.values())
-    checks = sum(b for _, b in full.values())
-    figure("import_db_floor_rows", rows, "rows")
+    elapsed = statistics.median(runs)
+    print("#   floor runs, one transaction (s): " + ", ".join(f"{t:.2f}" for t in runs))
+    figure("import_db_floor_rows", sum(counts.values()), "rows")
     figure("import_db_floor_time", elapsed, "s")
-    figure("import_db_floor_wal", round(int(wal) / 1e6, 1), "MB")
+    print(f"#   WAL of one floor run (whole server): {int(wal) / 1e6:.1f} MB", flush=True)
     print("#   floor per table: rows alone + index upkeep + foreign key checks (s)", flush=True)
+    alone = upkeep = checks = 0.0
     for table in FLOOR_TABLES:
         (written, committed), (plain, plain_commit) = full[table], bare[table]
+        parts = (plain + plain_commit, max(written - plain, 0), max(committed - plain_commit, 0))
+        alone, upkeep, checks = alone + parts[0], upkeep + parts[1], checks + parts[2]
         print(
             f"#   floor {table.removeprefix('enterprises_')} ({counts[table]} rows, "
             f"{indexes[table]} indexes, {checked[table]} foreign keys): "
-            f"{plain + plain_commit:.2f} + {max(written - plain, 0):.2f} + "
-            f"{max(committed - plain_commit, 0):.2f}",
+            + " + ".join(f"{part:.2f}" for part in parts),
             flush=True,
         )
     figure("import_db_floor_rows_alone", alone, "s")
-    figure("import_db_floor_index_upkeep", elapsed - alone - checks, "s")
+    figure("import_db_floor_index_upkeep", upkeep, "s")
     figure("import_db_floor_fk_checks", checks, "s")
     figure(
         "import_floor_ratio",

@@ -161,7 +161,8 @@ def bench_import(*, indicators: bool = True) -> None:
         figure(f"{label}_time", elapsed, "s")
         figure(f"{label}_rate", IMPORT_ROWS / elapsed, "rows/s")
         figure(f"{label}_ratio", IMPORT_ROWS / elapsed / reference, "of COPY")
-        figure(f"{label}_wal", round(int(wal_bytes(str(lsn))) / 1e6, 1), "MB")
+        wal = int(wal_bytes(str(lsn))) / 1e6
+        print(f"#   WAL of one {label} run (whole server): {wal:.1f} MB", flush=True)
     figure("reimport_unchanged_rows", result.counts.unchanged, "rows")
     write_floor(first_elapsed, IMPORT_ROWS, reference)
     officer_import(data, reference)
