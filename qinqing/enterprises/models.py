@@ -69,6 +69,7 @@ class Enterprise(TimeStampedModel):  # 企业
         _("registered capital (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # indexed by enterprise_div_industry (Meta), which starts with it
     division = models.ForeignKey(
         "accounts.Organisation",
         null=True,
@@ -76,12 +77,12 @@ class Enterprise(TimeStampedModel):  # 企业
         on_delete=models.PROTECT,
         related_name="enterprises",
         verbose_name=_("administrative division"),
+        db_index=False,
     )
     industry_code = models.CharField(
         _("industry (GB/T 4754-2017)"),
         max_length=5,
         blank=True,
-        db_index=True,
         help_text=_("门类 letter followed by the 大类/中类/小类 digits, e.g. C3911"),
     )
     tax_credit_rating = models.CharField(
@@ -92,7 +93,7 @@ class Enterprise(TimeStampedModel):  # 企业
         _("on the serious dishonesty list"), null=True, blank=True
     )
     size_class = models.CharField(
-        _("size class"), max_length=6, choices=SizeClass.choices, blank=True, db_index=True
+        _("size class"), max_length=6, choices=SizeClass.choices, blank=True
     )
     size_basis_year = models.PositiveSmallIntegerField(
         _("size class basis year"), null=True, blank=True
@@ -108,6 +109,24 @@ class Enterprise(TimeStampedModel):  # 企业
 
     class Meta:
         ordering = ["name"]
+        # What the registry search needs and no more: every index is written on each
+        # import. Industry is matched by prefix and equality only, size class by
+        # equality only, division with an industry prefix (PostgreSQL pattern
+        # operators; other databases ignore them). Name and code keep Django's pair
+        # (ordering, and prefix match), plus enterprise_name_trgm on PostgreSQL (0004).
+        indexes = [
+            models.Index(
+                fields=["division", "industry_code"],
+                name="enterprise_div_industry",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["industry_code"],
+                name="enterprise_industry",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(fields=["size_class"], name="enterprise_size_class"),
+        ]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
 

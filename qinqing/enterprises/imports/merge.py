@@ -8,9 +8,11 @@ both on the same files and compares every table.
 
 Order within one transaction: lock the enterprises that exist (id order, as the
 services do); insert the new ones already resolved and classified (one write per new
-enterprise); stage the rows with their enterprise ids; upsert the claims and yearly
-facts that changed (RETURNING says which); re-resolve the profiles and figures those
-changes touch; reclassify; write one event per enterprise that changed."""
+enterprise) and COPY what their rows write (fresh.py: nothing stored to compare with);
+stage the rows about enterprises that existed with their ids; upsert the claims and
+yearly facts that changed (RETURNING says which); re-resolve the profiles and figures
+those changes touch; reclassify; write one event per enterprise that changed, in the
+order the enterprises first appear in the file."""
 
 import datetime as dt
 from typing import Any
@@ -21,7 +23,15 @@ from django.utils import timezone
 
 from qinqing.enterprises import hooks
 from qinqing.enterprises.bulk import update_values
-from qinqing.enterprises.fields import PROFILE_FIELD_NAMES, YEAR_BY_NAME, YEAR_FIELDS, parse_count
+from qinqing.enterprises.fields import PROFILE_FIELD_NAMES, YEAR_BY_NAME, parse_count
+from qinqing.enterprises.imports.fresh import (
+    YEAR_NAMES,
+    Fresh,
+    copy_frame,
+    new_claims,
+    reported,
+    write_new_enterprise_rows,
+)
 from qinqing.enterprises.models import (
     PROFILE_PRECEDENCE,
     YEAR_FACT_PRECEDENCE,
@@ -32,25 +42,18 @@ from qinqing.enterprises.sizeclass import size_class_expr
 
 MERGE_CHUNK = 50_000  # rows per transaction
 
-_YEAR_NAMES = [spec.name for spec in YEAR_FIELDS]
+_YEAR_NAMES = YEAR_NAMES
 _TEXT_FIELDS = [
     "name", "legal_form", "address", "industry_code", "tax_credit_rating",
     "contact_name", "contact_phone",
 ]  # fmt: skip
 _STAGED = ["temp_imp_rows", "temp_imp_new", "temp_imp_claims", "temp_imp_claims_changed",
-           "temp_imp_years_changed", "temp_imp_profiles"]  # fmt: skip
+           "temp_imp_years_changed", "temp_imp_profiles", "temp_imp_fresh_events"]  # fmt: skip
 
 
 def _rank_sql(column: str, order: list[Any]) -> str:
     cases = " ".join(f"WHEN '{source}' THEN {i}" for i, source in enumerate(order))
     return f"CASE {column} {cases} ELSE {len(order)} END"
-
-
-def _copy(cursor: Any, table: str, frame: pl.DataFrame) -> None:
-    data = frame.write_csv(include_header=False, null_value="\\N", quote_style="non_numeric")
-    columns = ", ".join(frame.columns)
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')") as copy:
-        copy.write(data.encode("utf-8"))
 
 
 def merge_profile_frame(frame: pl.DataFrame, *, actor: Any, as_of: dt.datetime) -> Counts:
@@ -67,15 +70,30 @@ def merge_profile_frame(frame: pl.DataFrame, *, actor: Any, as_of: dt.datetime) 
                 # writes what was lost.
                 cursor.execute("SET LOCAL synchronous_commit TO off")
             ids = _lock_existing(cursor, frame["uscc"].unique().to_list())
-            created = _create_enterprises(cursor, frame, ids, now=as_of)
-            _stage(cursor, frame, ids, created)
-            _merge_claims(cursor, as_of=as_of, actor_id=actor_id)
-            _merge_year_facts(cursor, as_of=as_of, actor_id=actor_id)
-            industry_changed = _resolve_profiles(cursor, now=as_of)
-            _refresh_figures(cursor)
-            _refresh_size_classes(cursor, industry_changed)
-            changed_ids = _write_events(cursor, actor_id=actor_id)
-            counts = _counts(cursor)
+            new_rows = frame.filter(~pl.col("uscc").is_in(list(ids)))
+            claims = new_claims(new_rows)
+            created = sorted(_create_enterprises(cursor, new_rows, claims, ids, now=as_of))
+            fresh = write_new_enterprise_rows(
+                cursor,
+                new_rows.filter(pl.col("uscc").is_in(created)),
+                claims.filter(pl.col("uscc").is_in(created)),
+                ids,
+                actor_id=actor_id,
+                as_of=as_of,
+            )
+            counts = Counts(created=fresh.changed, unchanged=fresh.unchanged)
+            existing = frame.filter(~pl.col("uscc").is_in(created))
+            if existing.height:
+                _stage(cursor, existing, ids)
+                _merge_claims(cursor, as_of=as_of, actor_id=actor_id)
+                _merge_year_facts(cursor, as_of=as_of, actor_id=actor_id)
+                industry_changed = _resolve_profiles(cursor, now=as_of)
+                _refresh_figures(cursor)
+                _refresh_size_classes(cursor, industry_changed)
+                counts.add(_counts(cursor))
+            changed_ids = _write_events(
+                cursor, fresh, merged=existing.height > 0, actor_id=actor_id
+            )
             cursor.execute(f"DROP TABLE IF EXISTS {', '.join(_STAGED)}")
         hooks.facts_changed(changed_ids)
     return counts
@@ -93,16 +111,21 @@ def _lock_existing(cursor: Any, usccs: list[str]) -> dict[str, int]:
 
 
 def _create_enterprises(
-    cursor: Any, frame: pl.DataFrame, ids: dict[str, int], *, now: dt.datetime
+    cursor: Any,
+    rows: pl.DataFrame,
+    claims: pl.DataFrame,
+    ids: dict[str, int],
+    *,
+    now: dt.datetime,
 ) -> set[str]:
-    """Insert the enterprises these rows name that do not exist, with their profile
-    resolved from these rows' claims and their size class from these rows' latest
-    figures (so each is written once). Adds their ids to `ids`; returns their codes
-    (one created concurrently by someone else counts as existing, and is locked)."""
-    rows = frame.filter(~pl.col("uscc").is_in(list(ids)))
+    """Insert the enterprises `rows` name (none of them existed when locked), with
+    their profile resolved from `claims` (new_claims of the rows) and their size class
+    from the rows' latest figures (so each is written once). Adds their ids to `ids`;
+    returns their codes (one created concurrently by someone else counts as existing,
+    and is locked)."""
     if rows.height == 0:
         return set()
-    profiles = _new_profiles(rows)
+    profiles = _new_profiles(rows, claims)
     figures = _latest_new_figures(rows)
     table = profiles.join(figures, on="uscc", how="left")
     codes = table["division"].drop_nulls().unique().to_list()
@@ -134,7 +157,7 @@ def _create_enterprises(
         + ", ".join(f"{n} text" for n in names[:-2])
         + ", size_class text, size_basis_year integer) ON COMMIT DROP"  # fmt: skip
     )
-    _copy(cursor, "temp_imp_new", table.select("uscc", *names))
+    copy_frame(cursor, "temp_imp_new", table.select("uscc", *names))
     cursor.execute(
         f"""
         INSERT INTO enterprises_enterprise (created_at, updated_at, uscc, {", ".join(_TEXT_FIELDS)},
@@ -157,36 +180,22 @@ def _create_enterprises(
     return set(inserted)
 
 
-def _new_claims(rows: pl.DataFrame) -> pl.DataFrame:
-    """(uscc, field, source, value): the last row's value per enterprise, field and
-    source, as the claims will hold it."""
-    return (
-        rows.unpivot(
-            index=["row_no", "uscc", "source"],
-            on=list(PROFILE_FIELD_NAMES),
-            variable_name="field",
-            value_name="value",
-        )
-        .drop_nulls("value")
-        .sort("row_no")
-        .unique(subset=["uscc", "field", "source"], keep="last", maintain_order=True)
-    )
-
-
-def _new_profiles(rows: pl.DataFrame) -> pl.DataFrame:
+def _new_profiles(rows: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
     """One row per new enterprise: each profile field from the highest-precedence
     source that claims it (text; blank text fields "", the others null)."""
     rank = pl.col("source").replace_strict(PRECEDENCE_RANK, default=99, return_dtype=pl.Int32)
     winners = (
-        _new_claims(rows)
-        .with_columns(rank.alias("rank"))
+        claims.with_columns(rank.alias("rank"))
         .sort("uscc", "field", "rank", "value")
         .unique(subset=["uscc", "field"], keep="first")
     )
-    wide = rows.select("uscc").unique()
-    for name in PROFILE_FIELD_NAMES:
-        values = winners.filter(pl.col("field") == name).select("uscc", pl.col("value").alias(name))
-        wide = wide.join(values, on="uscc", how="left")
+    wide = (
+        rows.select("uscc")
+        .unique()
+        .join(winners.pivot(on="field", index="uscc", values="value"), on="uscc", how="left")
+    )
+    missing = [name for name in PROFILE_FIELD_NAMES if name not in wide.columns]
+    wide = wide.with_columns(pl.lit(None, dtype=pl.String).alias(name) for name in missing)
     return wide.with_columns(pl.col(_TEXT_FIELDS).fill_null(""))
 
 
@@ -194,15 +203,13 @@ def _latest_new_figures(rows: pl.DataFrame) -> pl.DataFrame:
     """(uscc, year, employees, revenue, total_assets) of each new enterprise's latest
     reported year, each figure from the highest-precedence source (for its size class)."""
     order = {str(source): i for i, source in enumerate(YEAR_FACT_PRECEDENCE)}
-    reported = rows.filter(
-        pl.col("year").is_not_null() & pl.any_horizontal(pl.col(_YEAR_NAMES).is_not_null())
-    )
+    figures = rows.filter(reported())
     numeric = {
         name: pl.col(name).cast(pl.Int64 if YEAR_BY_NAME[name].parse is parse_count else pl.Float64)
         for name in ("employees", "revenue", "total_assets")
     }
     return (
-        reported.with_columns(
+        figures.with_columns(
             pl.col("source")
             .replace_strict(order, default=len(order), return_dtype=pl.Int32)
             .alias("rank"),
@@ -219,42 +226,36 @@ def _latest_new_figures(rows: pl.DataFrame) -> pl.DataFrame:
 # --- staging and merging -----------------------------------------------------------
 
 
-def _stage(cursor: Any, frame: pl.DataFrame, ids: dict[str, int], created: set[str]) -> None:
+def _stage(cursor: Any, frame: pl.DataFrame, ids: dict[str, int]) -> None:
+    """temp_imp_rows: the rows about enterprises that existed, with their ids."""
     keyed = frame.with_columns(
-        pl.col("uscc").replace_strict(ids, return_dtype=pl.Int64).alias("enterprise_id"),
-        pl.col("uscc").is_in(sorted(created)).alias("created"),
+        pl.col("uscc").replace_strict(ids, return_dtype=pl.Int64).alias("enterprise_id")
     )
     values = ", ".join(f"{name} text" for name in (*PROFILE_FIELD_NAMES, *_YEAR_NAMES))
     cursor.execute(
-        "CREATE TEMP TABLE temp_imp_rows (row_no integer, enterprise_id bigint, created boolean, "
+        "CREATE TEMP TABLE temp_imp_rows (row_no integer, enterprise_id bigint, "
         f"source text, year integer, {values}) ON COMMIT DROP"
     )
-    _copy(
+    copy_frame(
         cursor,
         "temp_imp_rows",
         keyed.select(
-            "row_no",
-            "enterprise_id",
-            "created",
-            "source",
-            "year",
-            *PROFILE_FIELD_NAMES,
-            *_YEAR_NAMES,
+            "row_no", "enterprise_id", "source", "year", *PROFILE_FIELD_NAMES, *_YEAR_NAMES
         ),
     )
-    cursor.execute("ANALYZE temp_imp_rows")
+    # the planner needs the sizes and the join keys, not the value columns
+    cursor.execute("ANALYZE temp_imp_rows (enterprise_id, source, year)")
 
 
 def _merge_claims(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) -> None:
     """Upsert the claims whose value is new or different; temp_imp_claims_changed holds
-    (enterprise, field, the row that set it) for the enterprises that existed (every
-    claim of a created one is new: temp_imp_claims WHERE created)."""
+    (enterprise, field, the row that set it)."""
     pairs = ", ".join(f"('{name}', r.{name})" for name in PROFILE_FIELD_NAMES)
     cursor.execute(
         f"""
         CREATE TEMP TABLE temp_imp_claims ON COMMIT DROP AS
         SELECT DISTINCT ON (r.enterprise_id, v.field, r.source)
-            r.enterprise_id, v.field, v.value, r.source, r.row_no, r.created
+            r.enterprise_id, v.field, v.value, r.source, r.row_no
         FROM temp_imp_rows r CROSS JOIN LATERAL (VALUES {pairs}) AS v(field, value)
         WHERE v.value IS NOT NULL
         ORDER BY r.enterprise_id, v.field, r.source, r.row_no DESC
@@ -262,18 +263,9 @@ def _merge_claims(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) -> N
     )
     cursor.execute(
         "CREATE TEMP TABLE temp_imp_claims_changed (enterprise_id bigint, field text, "
-        "row_no integer, created boolean) ON COMMIT DROP"
+        "row_no integer) ON COMMIT DROP"
     )
-    cursor.execute("ANALYZE temp_imp_claims")
-    # Enterprises created in this transaction have no claims to conflict with.
-    cursor.execute(
-        """
-        INSERT INTO enterprises_profileclaim
-            (enterprise_id, field, value, source, as_of, recorded_by_id)
-        SELECT enterprise_id, field, value, source, %s, %s FROM temp_imp_claims WHERE created
-        """,
-        [as_of, actor_id],
-    )
+    cursor.execute("ANALYZE temp_imp_claims (enterprise_id, field, source)")
     cursor.execute(
         """
         WITH written AS (
@@ -282,7 +274,7 @@ def _merge_claims(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) -> N
             SELECT k.enterprise_id, k.field, k.value, k.source, %s, %s
             FROM temp_imp_claims k LEFT JOIN enterprises_profileclaim p
                 ON p.enterprise_id = k.enterprise_id AND p.field = k.field AND p.source = k.source
-            WHERE NOT k.created AND p.value IS DISTINCT FROM k.value
+            WHERE p.value IS DISTINCT FROM k.value
             ON CONFLICT (enterprise_id, field, source) DO UPDATE
                 SET value = EXCLUDED.value, as_of = EXCLUDED.as_of,
                     recorded_by_id = EXCLUDED.recorded_by_id
@@ -290,7 +282,7 @@ def _merge_claims(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) -> N
             RETURNING c.enterprise_id, c.field, c.source
         )
         INSERT INTO temp_imp_claims_changed
-        SELECT k.enterprise_id, k.field, k.row_no, k.created
+        SELECT k.enterprise_id, k.field, k.row_no
         FROM written w JOIN temp_imp_claims k USING (enterprise_id, field, source)
         """,
         [as_of, actor_id],
@@ -312,18 +304,10 @@ def _merge_year_facts(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) 
     assignments = ", ".join(f"{n} = COALESCE(EXCLUDED.{n}, f.{n})" for n in _YEAR_NAMES)
     cursor.execute(
         "CREATE TEMP TABLE temp_imp_years_changed (enterprise_id bigint, year integer, "
-        "row_no integer, created boolean) ON COMMIT DROP"
+        "row_no integer) ON COMMIT DROP"
     )
     reported = f"r.year IS NOT NULL AND ({' OR '.join(f'r.{n} IS NOT NULL' for n in _YEAR_NAMES)})"
     columns = f"enterprise_id, year, source, {', '.join(_YEAR_NAMES)}, recorded_at, recorded_by_id"
-    cursor.execute(
-        f"""
-        INSERT INTO enterprises_yearfact ({columns})
-        SELECT r.enterprise_id, r.year, r.source, {casts}, %s, %s FROM temp_imp_rows r
-        WHERE r.created AND {reported}
-        """,  # noqa: S608
-        [as_of, actor_id],
-    )
     cursor.execute(
         f"""
         WITH written AS (
@@ -331,7 +315,7 @@ def _merge_year_facts(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) 
             SELECT r.enterprise_id, r.year, r.source, {casts}, %s, %s
             FROM temp_imp_rows r LEFT JOIN enterprises_yearfact y
                 ON y.enterprise_id = r.enterprise_id AND y.year = r.year AND y.source = r.source
-            WHERE NOT r.created AND {reported}
+            WHERE {reported}
                 AND (y.id IS NULL OR ROW({unchanged}) IS DISTINCT FROM ROW({current}))
             ON CONFLICT (enterprise_id, year, source) DO UPDATE
                 SET {assignments}, recorded_at = EXCLUDED.recorded_at,
@@ -340,12 +324,9 @@ def _merge_year_facts(cursor: Any, *, as_of: dt.datetime, actor_id: int | None) 
             RETURNING f.enterprise_id, f.year, f.source
         )
         INSERT INTO temp_imp_years_changed
-        SELECT w.enterprise_id, w.year, r.row_no, r.created
+        SELECT w.enterprise_id, w.year, r.row_no
         FROM written w JOIN temp_imp_rows r
             ON r.enterprise_id = w.enterprise_id AND r.year = w.year AND r.source = w.source
-        UNION ALL
-        SELECT r.enterprise_id, r.year, r.row_no, r.created FROM temp_imp_rows r
-        WHERE r.created AND {reported}
         """,  # noqa: S608
         [as_of, actor_id],
     )
@@ -364,8 +345,7 @@ def _resolve_profiles(cursor: Any, *, now: dt.datetime) -> list[int]:
         SELECT enterprise_id, {pivot} FROM (
             SELECT DISTINCT ON (c.enterprise_id, c.field) c.enterprise_id, c.field, c.value
             FROM enterprises_profileclaim c
-            WHERE c.enterprise_id IN
-                    (SELECT enterprise_id FROM temp_imp_claims_changed WHERE NOT created)
+            WHERE c.enterprise_id IN (SELECT enterprise_id FROM temp_imp_claims_changed)
                 AND c.field = ANY(%s) AND c.value <> ''
             ORDER BY c.enterprise_id, c.field, {_rank_sql("c.source", PROFILE_PRECEDENCE)}, c.value
         ) AS winners
@@ -439,7 +419,7 @@ def _refresh_size_classes(cursor: Any, industry_changed: list[int]) -> None:
             SELECT year, employees, revenue, total_assets FROM enterprises_yearfigure
             WHERE enterprise_id = e.id ORDER BY year DESC LIMIT 1
         ) AS g ON true
-        WHERE e.id IN (SELECT enterprise_id FROM temp_imp_years_changed WHERE NOT created)
+        WHERE e.id IN (SELECT enterprise_id FROM temp_imp_years_changed)
             OR e.id = ANY(%s)
         """,
         [industry_changed],
@@ -466,52 +446,69 @@ def _refresh_size_classes(cursor: Any, industry_changed: list[int]) -> None:
     update_values(Enterprise, ["id", "size_class", "size_basis_year"], changes.rows())
 
 
-def _write_events(cursor: Any, *, actor_id: int | None) -> list[int]:
+_EVENT_COLUMNS = "at, actor_id, kind, from_state, to_state, note, data, enterprise_id"
+
+
+def _write_events(cursor: Any, fresh: Fresh, *, merged: bool, actor_id: int | None) -> list[int]:
     """One profile_created / profile_changed event per enterprise that changed, naming
-    the fields and years, in the order the enterprises first appear in the file."""
+    the fields and years, in the order the enterprises first appear in the file: the
+    created ones' from `fresh`, the others' from what the merge changed (`merged`: rows
+    about existing enterprises were staged)."""
+    now = timezone.now()
+    stamp = [
+        pl.lit(now.isoformat()).alias("at"),
+        pl.lit(actor_id, dtype=pl.Int64).alias("actor_id"),
+    ]
+    blank = [pl.lit("").alias(name) for name in ("from_state", "to_state", "note")]
+    events = fresh.events.select(*stamp, "kind", *blank, "data", "enterprise_id")
+    if not merged:
+        copy_frame(cursor, "enterprises_enterpriseevent", events)
+        return fresh.events["enterprise_id"].to_list()
     cursor.execute(
-        """
+        "CREATE TEMP TABLE temp_imp_fresh_events (enterprise_id bigint, first_row integer, "
+        "kind text, data jsonb) ON COMMIT DROP"
+    )
+    copy_frame(cursor, "temp_imp_fresh_events", fresh.events)
+    cursor.execute(
+        f"""
         WITH changed AS (
             SELECT enterprise_id, field FROM temp_imp_claims_changed
-            UNION SELECT enterprise_id, field FROM temp_imp_claims WHERE created
             UNION SELECT enterprise_id, year::text FROM temp_imp_years_changed
         ), per AS (
             SELECT enterprise_id, array_agg(field COLLATE "C" ORDER BY field COLLATE "C") AS fields
             FROM changed GROUP BY enterprise_id
         ), firm AS (
-            SELECT enterprise_id, bool_or(created) AS created, min(row_no) AS first_row,
+            SELECT enterprise_id, min(row_no) AS first_row,
                 (array_agg(source ORDER BY row_no DESC))[1] AS source
             FROM temp_imp_rows GROUP BY enterprise_id
+        ), events AS (
+            SELECT firm.enterprise_id, firm.first_row, 'profile_changed' AS kind,
+                jsonb_build_object('source', firm.source, 'fields', to_jsonb(per.fields)) AS data
+            FROM per JOIN firm USING (enterprise_id)
+            UNION ALL SELECT enterprise_id, first_row, kind, data FROM temp_imp_fresh_events
         )
-        INSERT INTO enterprises_enterpriseevent
-            (at, actor_id, kind, from_state, to_state, note, data, enterprise_id)
-        SELECT %s, %s,
-            CASE WHEN firm.created THEN 'profile_created' ELSE 'profile_changed' END, '', '', '',
-            jsonb_build_object('source', firm.source, 'fields', to_jsonb(per.fields)),
-            firm.enterprise_id
-        FROM per JOIN firm USING (enterprise_id)
-        ORDER BY firm.first_row
+        INSERT INTO enterprises_enterpriseevent ({_EVENT_COLUMNS})
+        SELECT %s, %s, kind, '', '', '', data, enterprise_id FROM events ORDER BY first_row
         RETURNING enterprise_id
-        """,
-        [timezone.now(), actor_id],
+        """,  # noqa: S608
+        [now, actor_id],
     )
     return [eid for (eid,) in cursor.fetchall()]
 
 
 def _counts(cursor: Any) -> Counts:
-    """Per row: created or updated when it changed something, else unchanged."""
+    """Per staged row (enterprises that existed): updated when it changed something,
+    else unchanged."""
     cursor.execute(
         """
-        SELECT count(*) FILTER (WHERE changed AND created),
-            count(*) FILTER (WHERE changed AND NOT created), count(*) FILTER (WHERE NOT changed)
+        SELECT count(*) FILTER (WHERE changed), count(*) FILTER (WHERE NOT changed)
         FROM (
-            SELECT r.created, r.row_no IN (
+            SELECT r.row_no IN (
                 SELECT row_no FROM temp_imp_claims_changed
-                UNION SELECT row_no FROM temp_imp_claims WHERE created
                 UNION SELECT row_no FROM temp_imp_years_changed) AS changed
             FROM temp_imp_rows r
         ) AS rows
         """
     )
-    created, updated, unchanged = cursor.fetchone()
-    return Counts(created=created, updated=updated, unchanged=unchanged)
+    updated, unchanged = cursor.fetchone()
+    return Counts(updated=updated, unchanged=unchanged)

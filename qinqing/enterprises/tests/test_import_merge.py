@@ -4,6 +4,8 @@ after file: new enterprises, changed and unchanged rows, several sources and yea
 precedence, a changed industry that reclassifies the size, and a re-import."""
 
 import datetime as dt
+import threading
+import time
 from typing import Any
 
 import polars as pl
@@ -130,3 +132,49 @@ def test_the_merge_writes_what_the_row_services_write(district, policy_officer) 
     b = next(e for e in state["enterprises"] if e[0] == B)
     assert b[7] == "G5920"  # market regulation outranks tax for the profile
     assert len(state["events"]) > 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_creating_the_same_enterprise_at_once_leave_one_with_both_claims(
+    district, policy_officer
+) -> None:
+    """The second import cannot see the first one's new enterprise until it commits: its
+    insert waits, then finds the enterprise there, and merges its rows into it as into
+    any enterprise that existed (no second enterprise, no lost claim)."""
+    code = make_uscc("915116020000000E1")
+    first = _frame(HEADER + f"{code},市场监管,辛公司,511602001,C3911,,,,,2024,20,300,\n")
+    second = _frame(HEADER + f"{code},税务,辛有限公司,,,,,,028-5678,2024,21,,\n")
+    inserted, results = threading.Event(), {}
+
+    def run(name: str, frame: pl.DataFrame) -> None:
+        try:
+            with transaction.atomic():
+                results[name] = merge_profile_frame(
+                    frame, actor=policy_officer, as_of=timezone.now()
+                )
+                if name == "first":
+                    inserted.set()
+                    time.sleep(1)  # the second import starts while this one is open
+        finally:
+            inserted.set()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=("first", first))]
+    threads[0].start()
+    inserted.wait(10)
+    threads.append(threading.Thread(target=run, args=("second", second)))
+    threads[1].start()
+    for thread in threads:
+        thread.join(30)
+    assert results["first"] == Counts(created=1)
+    assert results["second"] == Counts(updated=1)
+    enterprise = Enterprise.objects.get(uscc=code)
+    assert enterprise.name == "辛公司"  # market regulation outranks tax
+    assert enterprise.contact_phone == "028-5678"
+    assert sorted(ProfileClaim.objects.filter(field="name").values_list("source", "value")) == [
+        ("market", "辛公司"),
+        ("tax", "辛有限公司"),
+    ]
+    assert list(YearFigure.objects.values_list("employees", "revenue_source")) == [(21, "market")]
+    kinds = list(EnterpriseEvent.objects.order_by("pk").values_list("kind", flat=True))
+    assert kinds == ["profile_created", "profile_changed"]
