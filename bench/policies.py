@@ -156,7 +156,8 @@ def load_enterprises(n: int, seed: int) -> None:
         base = base.with_columns(
             (pl.date(2001, 1, 1) + pl.duration(days=days)).alias("registered_on")
         )
-        columns = [f.column for f in Enterprise._meta.concrete_fields]
+        # columns the synthetic rows do not fill (e.g. lat, lng) stay NULL
+        columns = [f.column for f in Enterprise._meta.concrete_fields if f.column in base.columns]
         copy_rows(Enterprise._meta.db_table, columns, base)
 
         size = rng.lognormal(7, 1.5, n)  # 2025 revenue, 万元

@@ -218,13 +218,6 @@ def store_shard(results: pl.DataFrame, shard: int, shards: int) -> storing.Store
     return storing.store_full(results, shard=(shard, shards))
 
 
-def run_shard(shard: int, shards: int) -> int:
-    """One queue worker's part of a sharded full run; returns the rows it decided."""
-    results = match_shard(active_items(), shard, shards)
-    store_shard(results, shard, shards)
-    return results.height
-
-
 def evaluate_all(
     frame: pl.DataFrame, items: Sequence[Compiled], progress: Any = None
 ) -> pl.DataFrame:
