@@ -355,6 +355,9 @@ class MatchDigest(models.Model):
     digest = models.BigIntegerField()
     rows = models.IntegerField()
     scheme = models.CharField(max_length=40)
+    # one 8-byte fingerprint per enterprise of the bucket (0: no results), so a changed
+    # bucket tells which of its enterprises changed
+    members = models.BinaryField(default=b"")
 
     class Meta:
         verbose_name = _("match digest")

@@ -22,13 +22,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinqing.core.jobs import enqueue
-from qinqing.policies import matching
+from qinqing.policies import fullrun, matching
 from qinqing.policies.models import MatchRun, MatchShard
 
 Status = MatchRun.Status
@@ -96,33 +96,31 @@ def run_match_shard(run_id: int, number: int) -> MatchShard | None:
         return None
     shard = MatchShard.objects.select_related("run").get(run_id=run_id, number=number)
     run = shard.run
+
+    def finish(report: fullrun.RunReport) -> None:
+        """Inside the run's transaction: only the part's current attempt may commit."""
+        mine = MatchShard.objects.filter(
+            pk=shard.pk, status=Status.RUNNING, attempt=shard.attempt
+        ).update(
+            status=Status.DONE,
+            finished_at=timezone.now(),
+            rows=report.rows,
+            eligible=report.eligible,
+        )
+        if not mine:
+            raise Superseded
+        _close_if_complete(run_id)
+
     try:
         with _heartbeat(shard.pk, shard.attempt):
-            items = matching.active_items()
-            if run.shards == 1:
-                progress = _progress(run_id)
-                results = matching.match(items, progress=progress)
-            else:
-                results = matching.match_shard(items, number, run.shards)
-            with transaction.atomic():
-                mine = (
-                    MatchShard.objects.select_for_update()
-                    .filter(pk=shard.pk, status=Status.RUNNING, attempt=shard.attempt)
-                    .exists()
-                )
-                if not mine:
-                    return None  # the sweep gave the part to another attempt
-                if run.shards == 1:
-                    matching.store(results)
-                else:
-                    matching.store_shard(results, number, run.shards)
-                MatchShard.objects.filter(pk=shard.pk).update(
-                    status=Status.DONE,
-                    finished_at=timezone.now(),
-                    rows=results.height,
-                    eligible=int((results["outcome"] == 1).sum()),
-                )
-                _close_if_complete(run_id)
+            fullrun.run_full(
+                matching.active_items(),
+                shard=None if run.shards == 1 else (number, run.shards),
+                progress=_progress(run_id) if run.shards == 1 else None,
+                before_commit=finish,
+            )
+    except Superseded:
+        return None  # the sweep gave the part to another attempt: nothing was stored
     except Exception as exc:
         _fail_shard(shard, str(exc))
         raise
@@ -130,9 +128,32 @@ def run_match_shard(run_id: int, number: int) -> MatchShard | None:
     return shard
 
 
+class Superseded(Exception):
+    """A part's attempt that lost its lease: its writes are rolled back."""
+
+
 def _progress(run_id: int) -> Any:
-    def progress(done: int) -> None:
-        MatchRun.objects.filter(pk=run_id, status=Status.RUNNING).update(done=done)
+    """Items done (the share of enterprises decided × items), seen by the run page: from
+    another connection, since the run's own transaction is still open."""
+    total = MatchRun.objects.get(pk=run_id).total
+
+    def update(share: float) -> None:
+        MatchRun.objects.filter(pk=run_id, status=Status.RUNNING).update(done=int(total * share))
+
+    def progress(share: float) -> None:
+        if connection.vendor != "postgresql":
+            update(share)
+            return
+
+        def elsewhere() -> None:
+            try:
+                update(share)
+            finally:
+                connections.close_all()  # this thread's own connection
+
+        thread = threading.Thread(target=elsewhere, name=f"match-progress-{run_id}")
+        thread.start()
+        thread.join()
 
     return progress
 
