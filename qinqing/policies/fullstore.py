@@ -213,6 +213,6 @@ def store_full(results: pl.DataFrame, *, shard: tuple[int, int] | None = None) -
         low = int(ids.min()) if results.height else 0  # type: ignore[arg-type]
         high = int(ids.max()) + 1 if results.height else 0  # type: ignore[arg-type]
         covered = set(store.buckets(low, high)) if results.height else set()
-        covered |= {b for b in store.old}  # stored buckets no longer in the results
+        covered |= set(store.old)  # stored buckets no longer in the results
         store.write(results, sorted(covered))
         return store.finish()
