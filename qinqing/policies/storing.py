@@ -114,7 +114,7 @@ def read_stored(buckets: Sequence[int] = (), enterprise_ids: Sequence[int] = ())
     ids = sorted({int(e) for e in enterprise_ids})
     if ids:
         clauses.append(
-            "enterprise_id IN (SELECT unnest(%s::bigint[]))"
+            "enterprise_id = ANY(%s::bigint[])"
             if connection.vendor == "postgresql"
             else f"enterprise_id IN ({', '.join(str(e) for e in ids)})"
         )
@@ -273,6 +273,7 @@ def close_staging(staging: str) -> None:
         )
         for definition in index_definitions:
             cursor.execute(definition)
+        cursor.execute(f'ANALYZE "{table}"')  # a new table has no statistics yet
 
 
 def copy_rows(results: pl.DataFrame, table: str) -> None:
