@@ -52,6 +52,18 @@ def _slices(shard: tuple[int, int] | None, slice_buckets: int) -> list[IdSlice]:
     ]
 
 
+def _lock(shard: tuple[int, int] | None) -> None:
+    """Two attempts at the same part (a worker thought dead that was only slow) write
+    one after the other: a transaction-level advisory lock per part (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        number, shards = shard if shard is not None else (0, 1)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('policies.fullrun'), %s)",
+                [shards * 1000 + number],
+            )
+
+
 def run_full(
     items: Sequence[Compiled],
     *,
@@ -80,6 +92,7 @@ def run_full(
                 connections.close_all()  # the loader thread's own connection
 
     with transaction.atomic(), ThreadPoolExecutor(max_workers=1) as loader:
+        _lock(shard)
         store = FullStore(shard)
 
         def start(index: int) -> Future[pl.DataFrame] | None:

@@ -19,6 +19,7 @@ import datetime as dt
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -40,9 +41,16 @@ def lease() -> dt.timedelta:
 
 def start_full_match(*, actor: Any, shards: int | None = None) -> MatchRun:
     """Queue a full run over every published item and every enterprise, in `shards`
-    parts (default settings.MATCH_SHARDS)."""
+    parts (default settings.MATCH_SHARDS); while one is queued or running, that one."""
     shards = max(1, shards if shards is not None else getattr(settings, "MATCH_SHARDS", 1))
     with transaction.atomic():
+        active = (
+            MatchRun.objects.select_for_update()
+            .filter(scope=MatchRun.Scope.FULL, status__in=[Status.QUEUED, Status.RUNNING])
+            .first()
+        )
+        if active is not None:
+            return active  # one full run at a time: asking again shows the one under way
         run = MatchRun.objects.create(scope="full", requested_by=actor, shards=shards)
         transaction.on_commit(lambda: _enqueue_run(run.pk))
     return run
@@ -54,6 +62,11 @@ def _enqueue_run(run_id: int) -> None:
 
 def _enqueue_shard(run_id: int, number: int) -> None:
     enqueue("qinqing.policies.tasks.match_shard_task", run_id, number)
+
+
+def _enqueue_shards(run_id: int, shards: int) -> None:
+    for number in range(shards):
+        _enqueue_shard(run_id, number)
 
 
 def run_full_match(run_id: int) -> MatchRun:
@@ -73,9 +86,7 @@ def run_full_match(run_id: int) -> MatchRun:
                 ignore_conflicts=True,
             )
             if run.shards > 1:
-                transaction.on_commit(
-                    lambda: [_enqueue_shard(run_id, n) for n in range(run.shards)]
-                )
+                transaction.on_commit(lambda: _enqueue_shards(run_id, run.shards))
     except Exception as exc:
         _fail_run(run_id, _("The run could not start: %(error)s") % {"error": exc})
         raise
@@ -237,7 +248,7 @@ def sweep_match_runs(now: dt.datetime | None = None) -> int:
     for run_id in MatchRun.objects.filter(
         scope=MatchRun.Scope.FULL, status=Status.QUEUED, created_at__lt=cutoff
     ).values_list("pk", flat=True):
-        transaction.on_commit(lambda run_id=run_id: _enqueue_run(run_id))
+        transaction.on_commit(partial(_enqueue_run, run_id))
         acted += 1
     stale = MatchShard.objects.filter(run__status=Status.RUNNING).filter(
         Q(status=Status.RUNNING, heartbeat_at__lt=cutoff)
@@ -278,8 +289,6 @@ def sweep_match_runs(now: dt.datetime | None = None) -> int:
                     )
                 continue
             if moved:
-                transaction.on_commit(
-                    lambda s=shard: _enqueue_shard(s.run_id, s.number)  # type: ignore[misc]
-                )
+                transaction.on_commit(partial(_enqueue_shard, shard.run_id, shard.number))
                 acted += 1
     return acted

@@ -134,6 +134,8 @@ def test_a_killed_worker_is_replaced_and_the_run_completes(
     with django_capture_on_commit_callbacks(execute=True):
         run = services.start_full_match(actor=policy_officer, shards=2)
     assert sorted(queued) == [(run.pk, 0), (run.pk, 1)]
+    # asking again while it runs shows the run under way instead of starting another
+    assert services.start_full_match(actor=policy_officer, shards=2).pk == run.pk
 
     real = fullrun.evaluate_all
 
