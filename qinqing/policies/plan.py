@@ -1,21 +1,22 @@
 """One evaluation plan for every published item, so a full run costs per row, not per item.
 
-Items are grouped by scope (惠及对象: their division / industry / size conditions); each
-group's scope mask is computed once, for all groups in one Polars call, and the group's
-items are evaluated only on the rows inside it. Within a group every distinct top-level
-condition (by its expression) is computed once into a small code column — 0 pass,
-1 fail, 256 unknown — and each item's outcome is one weighted sum of its conditions'
-codes, so a group's items come out of a single `select`:
+Every distinct top-level condition of every item (by its expression) is computed once
+per slice of rows into a small code column — 0 pass, 1 fail, 256 unknown (conditions on
+one text column through `lookups`). Items are grouped by scope (惠及对象: their division /
+industry / size conditions); a group's rows are those where no scope condition fails,
+and each of its items' outcome is one weighted sum of its conditions' codes, so a
+group's items come out of a single `select`, all groups in one Polars call:
 
     P = Σ code_i × (1 + 4096 × i)      (i: the condition's place in the item)
     fails = P mod 256, unknowns = (P mod 4096) div 256, failing place = P div 4096
 
 E: P = 0; A: exactly one fail, no unknown, two or more conditions (scope conditions
-cannot fail inside the scope); U: no fail, some unknown; else N (dropped). This is the
-three-valued decision of `matching.outcome_exprs` and `matching.decide`, which the
-tests check it against. Award columns the frame lacks read as “not awarded”: such a
-condition is dropped from the sum as a pass instead of materialising a literal column.
-Rows are processed in slices (`rows_per_slice`) so memory stays flat."""
+cannot fail inside the scope); U: no fail, some unknown; else N (dropped). The P matrix
+of a group is decoded into long rows in numpy (`_decode`). This is the three-valued
+decision of `matching.outcome_exprs` and `matching.decide`, which the tests check it
+against. Award columns the frame lacks read as “not awarded”: such a condition is
+dropped from the sum as a pass instead of materialising a literal column. Rows are
+processed in slices (`rows_per_slice`) so memory stays flat."""
 
 from __future__ import annotations
 
