@@ -228,6 +228,14 @@ WORKDAY_OFFICE_CLOSE = env_str("WORKDAY_OFFICE_CLOSE", "17:30")
 # silent for IMPORT_JOB_LEASE_SECONDS is swept to "failed" and may be retried.
 IMPORT_JOB_LEASE_SECONDS = env_int("IMPORT_JOB_LEASE_SECONDS", 180)
 IMPORT_JOB_HEARTBEAT_SECONDS = env_int("IMPORT_JOB_HEARTBEAT_SECONDS", 30)
+# A full policy matching run is split into MATCH_SHARDS parts, one queue task each (on
+# PostgreSQL + Redis with several huey workers, e.g. 2–4; 1 runs it in one task). A
+# part silent for MATCH_SHARD_LEASE_SECONDS (its worker died) is queued again, up to
+# MATCH_SHARD_ATTEMPTS attempts; then the run fails with the reason on its page.
+MATCH_SHARDS = env_int("MATCH_SHARDS", 1)
+MATCH_SHARD_LEASE_SECONDS = env_int("MATCH_SHARD_LEASE_SECONDS", 300)
+MATCH_SHARD_HEARTBEAT_SECONDS = env_int("MATCH_SHARD_HEARTBEAT_SECONDS", 30)
+MATCH_SHARD_ATTEMPTS = env_int("MATCH_SHARD_ATTEMPTS", 3)
 # Requests per minute per API key or user (JSON API and Open311), counted in the cache
 # (Redis in production, so every worker process shares the count). 0 turns a limit off.
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 600)

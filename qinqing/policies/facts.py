@@ -12,6 +12,7 @@ import polars as pl
 from django.db import connection, connections
 
 from qinqing.enterprises.facts import (
+    IdSlice,
     profile_frame,
     qualification_frame,
     resolve_year_facts,
@@ -60,8 +61,8 @@ def _awards(
     )
 
 
-def _profile(enterprise_ids: Sequence[int] | None) -> pl.DataFrame:
-    frame = profile_frame(enterprise_ids)
+def _profile(enterprise_ids: Sequence[int] | None, id_slice: IdSlice | None = None) -> pl.DataFrame:
+    frame = profile_frame(enterprise_ids, id_slice=id_slice, fields=PROFILE_COLUMNS)
     return frame.select(
         pl.col("enterprise_id"),
         *[
@@ -88,12 +89,21 @@ def _in_thread(function: Callable[..., pl.DataFrame], *args: Any) -> pl.DataFram
         connections.close_all()  # this thread's own connection
 
 
-def _year_rows(enterprise_ids: Sequence[int] | None, years: Sequence[int] | None) -> pl.DataFrame:
+def _year_rows(
+    enterprise_ids: Sequence[int] | None,
+    years: Sequence[int] | None,
+    fields: Sequence[str] = YEAR_FIELDS,
+    id_slice: IdSlice | None = None,
+) -> pl.DataFrame:
     """Every source's yearly rows; a full load reads one year per connection at once."""
+
+    def read(ids: Sequence[int] | None, of: Sequence[int] | None) -> pl.DataFrame:
+        return year_fact_rows(ids, of, id_slice=id_slice, fields=fields)
+
     if enterprise_ids is not None or not years or len(years) < 2 or not _parallel_ok():
-        return year_fact_rows(enterprise_ids, years)
+        return read(enterprise_ids, years)
     with ThreadPoolExecutor(max_workers=min(3, len(years))) as pool:
-        parts = list(pool.map(lambda y: _in_thread(year_fact_rows, None, [y]), years))
+        parts = list(pool.map(lambda y: _in_thread(read, None, [y]), years))
     return pl.concat(parts)
 
 
@@ -101,10 +111,12 @@ def resolved_year_facts(
     enterprise_ids: Sequence[int] | None,
     years: Sequence[int] | None,
     fields: Sequence[str] = YEAR_FIELDS,
+    id_slice: IdSlice | None = None,
 ) -> pl.DataFrame:
     """enterprise_id, year and `fields` with the registry's precedence resolved, without
     the provenance columns matching does not need."""
-    return resolve_year_facts(_year_rows(enterprise_ids, years), fields, with_sources=False)
+    rows = _year_rows(enterprise_ids, years, fields, id_slice)
+    return resolve_year_facts(rows, fields, with_sources=False)
 
 
 def facts_for(enterprise_ids: Sequence[int]) -> dict[int, EnterpriseFacts]:
@@ -128,7 +140,9 @@ def facts_for(enterprise_ids: Sequence[int]) -> dict[int, EnterpriseFacts]:
     return result
 
 
-def _frame_with_years(needs: set[Need], enterprise_ids: Sequence[int] | None) -> pl.DataFrame:
+def _frame_with_years(
+    needs: set[Need], enterprise_ids: Sequence[int] | None, id_slice: IdSlice | None = None
+) -> pl.DataFrame:
     """enterprise_id and one column per needed (year, fact): y2025_revenue, ..."""
     year_needs = [n for n in needs if n.kind == "year"]
     result = pl.DataFrame(schema={"enterprise_id": pl.Int64})
@@ -136,7 +150,7 @@ def _frame_with_years(needs: set[Need], enterprise_ids: Sequence[int] | None) ->
         return result
     years = sorted({n.year for n in year_needs if n.year is not None})
     fields = sorted({n.name for n in year_needs})
-    facts = resolved_year_facts(enterprise_ids, years, fields)
+    facts = resolved_year_facts(enterprise_ids, years, fields, id_slice)
     parts = []
     for year in years:
         wanted = sorted({n.name for n in year_needs if n.year == year})
@@ -151,26 +165,36 @@ def _frame_with_years(needs: set[Need], enterprise_ids: Sequence[int] | None) ->
     return result
 
 
-def fact_frame(needs: Iterable[Need], enterprise_ids: Sequence[int] | None = None) -> pl.DataFrame:
-    """One row per enterprise, the columns `needs` names (missing facts are null)."""
+def fact_frame(
+    needs: Iterable[Need],
+    enterprise_ids: Sequence[int] | None = None,
+    *,
+    id_slice: IdSlice | None = None,
+) -> pl.DataFrame:
+    """One row per enterprise (of `enterprise_ids`, of `id_slice`, or all), the columns
+    `needs` names (missing facts are null)."""
     needs = set(needs)
+    qual_needs = [n for n in needs if n.kind == "qual"]
+    quals = None
     if enterprise_ids is None and _parallel_ok():
         # the profile and the qualifications load on their own connections meanwhile
         with ThreadPoolExecutor(max_workers=2) as pool:
-            profile = pool.submit(_in_thread, _profile, None)
-            quals_future = pool.submit(_in_thread, qualification_frame, None)
-            frame = _frame_with_years(needs, enterprise_ids)
+            profile = pool.submit(_in_thread, _profile, None, id_slice)
+            quals_future = (
+                pool.submit(_in_thread, lambda: qualification_frame(id_slice=id_slice))
+                if qual_needs
+                else None
+            )
+            frame = _frame_with_years(needs, enterprise_ids, id_slice)
             frame = profile.result().join(frame, on="enterprise_id", how="left")
-            quals = quals_future.result()
+            quals = quals_future.result() if quals_future is not None else None
     else:
-        frame = _profile(enterprise_ids).join(
-            _frame_with_years(needs, enterprise_ids), on="enterprise_id", how="left"
+        frame = _profile(enterprise_ids, id_slice).join(
+            _frame_with_years(needs, enterprise_ids, id_slice), on="enterprise_id", how="left"
         )
-        quals = None
-    qual_needs = [n for n in needs if n.kind == "qual"]
     if qual_needs:
         if quals is None:
-            quals = qualification_frame(enterprise_ids)
+            quals = qualification_frame(enterprise_ids, id_slice=id_slice)
         for need in qual_needs:
             assert need.on is not None
             # the same test as QualificationClause.held, over every record at once

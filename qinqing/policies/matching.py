@@ -21,6 +21,7 @@ from django.db.models import Count, Max
 
 from qinqing.policies import storing
 from qinqing.policies.facts import fact_frame, facts_for
+from qinqing.policies.fullstore import store_full
 from qinqing.policies.models import Outcome, PolicyItem, PublishStatus, RuleVersion
 from qinqing.policies.plan import Plan
 from qinqing.policies.rules import (
@@ -202,36 +203,17 @@ def match(
     return evaluate_all(fact_frame(needs, enterprise_ids), items, progress)
 
 
-def match_shard(items: Sequence[Compiled], shard: int, shards: int) -> pl.DataFrame:
-    """The results of one shard of a full run: the enterprises whose bucket (see
-    storing.BUCKET) is `shard` modulo `shards`. Each queue worker takes one shard and
-    stores it with `store_shard`; together they write what one full run writes."""
-    needs: set[Need] = set()
-    for compiled in items:
-        needs |= compiled.needs()
-    frame = fact_frame(needs).filter(storing.in_shard(pl.col("enterprise_id"), shard, shards))
-    return evaluate_all(frame, items)
-
-
-def store_shard(results: pl.DataFrame, shard: int, shards: int) -> storing.StoreStats:
-    """Store one shard's results (only what changed since the last run)."""
-    return storing.store_full(results, shard=(shard, shards))
-
-
-def run_shard(shard: int, shards: int) -> int:
-    """One queue worker's part of a sharded full run; returns the rows it decided."""
-    results = match_shard(active_items(), shard, shards)
-    store_shard(results, shard, shards)
-    return results.height
-
-
 def evaluate_all(
-    frame: pl.DataFrame, items: Sequence[Compiled], progress: Any = None
+    frame: pl.DataFrame,
+    items: Sequence[Compiled],
+    progress: Any = None,
+    plan: Plan | None = None,
 ) -> pl.DataFrame:
     """Every item over the fact frame: the long E/A/U result (plan.py: one plan for all
-    items; an item whose shape the plan does not take goes through `evaluate_frame`).
-    `progress(items done)` as slices finish."""
-    compiled_plan = Plan(items, frame.columns)
+    items, or `plan`, compiled for these items and the frame's columns; an item whose
+    shape the plan does not take goes through `evaluate_frame`). `progress(items done)`
+    as slices finish."""
+    compiled_plan = plan if plan is not None else Plan(items, frame.columns)
     total = len(items)
     report = None if progress is None else (lambda share: progress(int(total * share)))
     parts = [compiled_plan.evaluate(frame, progress=report)]
@@ -250,7 +232,7 @@ def store(
     `results`. A full store writes only the enterprises whose results changed since the
     last full run (storing.py)."""
     if item_ids is None and enterprise_ids is None:
-        return storing.store_full(results)
+        return store_full(results)
     with transaction.atomic():
         storing.forget(item_ids=item_ids, enterprise_ids=enterprise_ids)
         return storing.replace_scope(results, item_ids=item_ids, enterprise_ids=enterprise_ids)

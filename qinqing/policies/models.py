@@ -10,7 +10,9 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qinqing.core.models import AppendOnlyError, EventBase, TimeStampedModel
 from qinqing.policies.rules import Benefit
@@ -232,7 +234,7 @@ class RuleVersion(models.Model):  # 申报条件 (one version)
 class MatchRun(models.Model):  # 匹配批次
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
+        RUNNING = "running", pgettext_lazy("match run", "Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
@@ -245,6 +247,7 @@ class MatchRun(models.Model):  # 匹配批次
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )
+    shards = models.PositiveSmallIntegerField(_("shards"), default=1)
     total = models.PositiveIntegerField(_("items to match"), default=0)
     done = models.PositiveIntegerField(_("items matched"), default=0)
     eligible = models.PositiveIntegerField(_("eligible pairs"), default=0)
@@ -269,6 +272,37 @@ class MatchRun(models.Model):  # 匹配批次
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class MatchShard(models.Model):  # 匹配分片
+    """One part of a full run, taken by one queue worker: the enterprises whose storage
+    bucket (storing.BUCKET) is `number` modulo the run's `shards`. The worker renews
+    `heartbeat_at` while it works; a shard silent for MATCH_SHARD_LEASE_SECONDS is put
+    back in the queue as a new attempt (a killed worker) or, after the last attempt,
+    fails its run. Only the current attempt may store its results."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveSmallIntegerField(_("shard"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=MatchRun.Status.choices, default=MatchRun.Status.QUEUED
+    )
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    enqueued_at = models.DateTimeField(_("enqueued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("results"), default=0)
+    eligible = models.PositiveIntegerField(_("eligible pairs"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["run", "number"]
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="one_shard_number")]
+        verbose_name = _("match shard")
+        verbose_name_plural = _("match shards")
+
+    def __str__(self) -> str:
+        return f"#{self.run_id}/{self.number} {self.get_status_display()}"
 
 
 class Outcome(models.TextChoices):
@@ -321,6 +355,9 @@ class MatchDigest(models.Model):
     digest = models.BigIntegerField()
     rows = models.IntegerField()
     scheme = models.CharField(max_length=40)
+    # one 8-byte fingerprint per enterprise of the bucket (0: no results), so a changed
+    # bucket tells which of its enterprises changed
+    members = models.BinaryField(default=b"")
 
     class Meta:
         verbose_name = _("match digest")

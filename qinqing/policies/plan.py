@@ -1,28 +1,32 @@
 """One evaluation plan for every published item, so a full run costs per row, not per item.
 
-Items are grouped by scope (惠及对象: their division / industry / size conditions); each
-group's scope mask is computed once, for all groups in one Polars call, and the group's
-items are evaluated only on the rows inside it. Within a group every distinct top-level
-condition (by its expression) is computed once into a small code column — 0 pass,
-1 fail, 256 unknown — and each item's outcome is one weighted sum of its conditions'
-codes, so a group's items come out of a single `select`:
+Every distinct top-level condition of every item (by its expression) is computed once
+per slice of rows into a small code column — 0 pass, 1 fail, 256 unknown (conditions on
+one text column through `lookups`). Items are grouped by scope (惠及对象: their division /
+industry / size conditions); a group's rows are those where no scope condition fails,
+and each of its items' outcome is one weighted sum of its conditions' codes, so a
+group's items come out of a single `select`, all groups in one Polars call:
 
     P = Σ code_i × (1 + 4096 × i)      (i: the condition's place in the item)
     fails = P mod 256, unknowns = (P mod 4096) div 256, failing place = P div 4096
 
 E: P = 0; A: exactly one fail, no unknown, two or more conditions (scope conditions
-cannot fail inside the scope); U: no fail, some unknown; else N (dropped). This is the
-three-valued decision of `matching.outcome_exprs` and `matching.decide`, which the
-tests check it against. Award columns the frame lacks read as “not awarded”: such a
-condition is dropped from the sum as a pass instead of materialising a literal column.
-Rows are processed in slices (`rows_per_slice`) so memory stays flat."""
+cannot fail inside the scope); U: no fail, some unknown; else N (dropped). The P matrix
+of a group is decoded into long rows in numpy (`_decode`). This is the three-valued
+decision of `matching.outcome_exprs` and `matching.decide`, which the tests check it
+against. Award columns the frame lacks read as “not awarded”: such a condition is
+dropped from the sum as a pass instead of materialising a literal column. Rows are
+processed in slices (`rows_per_slice`) so memory stays flat."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import polars as pl
 
 from qinqing.policies.rules import NotAwardedClause
@@ -32,6 +36,7 @@ if TYPE_CHECKING:
 
 FAIL, UNKNOWN, PLACE = 1, 256, 4096
 MAX_CONDITIONS = 15  # keeps fails and unknowns inside their bits
+DECODERS = max(1, min(4, os.cpu_count() or 1))
 
 RESULT_SCHEMA = {
     "item_id": pl.Int64,
@@ -124,26 +129,6 @@ class Plan:
                 group.columns |= {n.column for n in compiled.benefit.needs()}
             group.items.append(PlannedItem(compiled, places, amount, computed))
         self.groups = {k: g for k, g in self.groups.items() if g.items}
-        self.item_table = pl.DataFrame(
-            {
-                "item_id": [p.compiled.item_id for g in self.groups.values() for p in g.items],
-                "rule_version_id": [
-                    p.compiled.version_id for g in self.groups.values() for p in g.items
-                ],
-                "several": [
-                    len(p.compiled.tops) > 1 for g in self.groups.values() for p in g.items
-                ],
-                "constant_amount": [
-                    p.constant_amount for g in self.groups.values() for p in g.items
-                ],
-            },
-            schema={
-                "item_id": pl.Int64,
-                "rule_version_id": pl.Int64,
-                "several": pl.Boolean,
-                "constant_amount": pl.Float64,
-            },
-        )
 
     def evaluate(
         self,
@@ -160,16 +145,36 @@ class Plan:
         return pl.concat(parts) if parts else pl.DataFrame(schema=RESULT_SCHEMA)
 
     def _evaluate_slice(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """All text lookups once for the slice, then one lazy query per group, all
-        collected together (Polars runs them in parallel, one call for the slice)."""
-        looked_up = lookups(frame, self._all_conditions())
-        wide = pl.concat([frame, looked_up], how="horizontal") if looked_up.width else frame
-        names = {key: f"k{n}" for n, key in enumerate(looked_up.columns)}
-        wide = wide.rename(names)
-        queries = [self._group_query(group, wide.lazy(), names) for group in self.groups.values()]
-        if not queries:
+        """Every distinct condition once over the slice, as a code column (text lookups
+        first, see `lookups`); then one lazy query per group summing its items' codes
+        over the rows in its scope, all collected together (Polars runs them in
+        parallel); the sums are decoded into long E/A/U rows in numpy."""
+        groups = list(self.groups.values())
+        if not groups:
             return pl.DataFrame(schema=RESULT_SCHEMA)
-        return pl.concat(pl.collect_all(queries))
+        conditions = self._all_conditions()
+        looked_up = lookups(frame, conditions)
+        names = {key: f"c{n}" for n, key in enumerate(conditions)}
+        codes = pl.concat([frame, looked_up], how="horizontal") if looked_up.width else frame
+        codes = codes.select(
+            "enterprise_id",
+            *[
+                (pl.col(key) if key in looked_up.columns else code(condition.expr)).alias(
+                    names[key]
+                )
+                for key, condition in conditions.items()
+            ],
+            *[
+                p.computed_amount.cast(pl.Float64).alias(f"a_{p.compiled.item_id}")
+                for group in groups
+                for p in group.items
+                if p.computed_amount is not None
+            ],
+        )
+        sums = pl.collect_all([self._group_query(group, codes.lazy(), names) for group in groups])
+        with ThreadPoolExecutor(max_workers=DECODERS) as pool:  # numpy releases the GIL
+            parts = list(pool.map(_decode, groups, sums))
+        return pl.concat(parts)
 
     def _all_conditions(self) -> dict[str, Condition]:
         conditions = dict(self.scopes)
@@ -177,87 +182,93 @@ class Plan:
             conditions.update(group.conditions)
         return conditions
 
-    def _group_query(self, group: Group, wide: pl.LazyFrame, names: dict[str, str]) -> pl.LazyFrame:
-        def value(key: str, condition: Condition) -> pl.Expr:
-            return pl.col(names[key]) if key in names else condition.expr
-
-        rows = wide
+    def _group_query(
+        self, group: Group, codes: pl.LazyFrame, names: dict[str, str]
+    ) -> pl.LazyFrame:
+        """enterprise_id, then P of each item (`p0`, `p1`, … in group order) over the rows
+        in the group's scope (no scope condition fails), and the computed amount of each
+        item whose amount is not constant (`a0`, …)."""
+        rows = codes
         if group.scope:
-            rows = rows.filter(
-                pl.all_horizontal([value(k, self.scopes[k]) for k in group.scope]).fill_null(True)
-            )
-        codes = {key: f"c{n}" for n, key in enumerate(group.conditions)}
-        computed = [p for p in group.items if p.computed_amount is not None]
-        rows = rows.select(
-            "enterprise_id",
-            *[
-                (pl.lit(FAIL, dtype=pl.UInt64) - value(key, condition).cast(pl.UInt64))
-                .fill_null(UNKNOWN)
-                .alias(codes[key])
-                for key, condition in group.conditions.items()
-            ],
-            *[p.computed_amount.alias(f"a{p.compiled.item_id}") for p in computed],  # type: ignore[union-attr]
-        )
-        sums = rows.select(
+            rows = rows.filter(pl.all_horizontal([pl.col(names[k]) != FAIL for k in group.scope]))
+        return rows.select(
             "enterprise_id",
             *[
                 (
                     pl.sum_horizontal(
-                        [pl.col(codes[key]) * (1 + PLACE * place) for place, key in p.places]
+                        [
+                            pl.col(names[key]).cast(pl.UInt32) * (1 + PLACE * place)
+                            for place, key in p.places
+                        ]
                     )
                     if p.places
-                    else pl.lit(0, dtype=pl.UInt64)
-                ).alias(str(p.compiled.item_id))
-                for p in group.items
+                    else pl.lit(0, dtype=pl.UInt32)
+                ).alias(f"p{n}")
+                for n, p in enumerate(group.items)
+            ],
+            *[
+                pl.col(f"a_{p.compiled.item_id}").alias(f"a{n}")
+                for n, p in enumerate(group.items)
+                if p.computed_amount is not None
             ],
         )
-        long = (
-            sums.unpivot(index="enterprise_id", variable_name="item_id", value_name="p")
-            .with_columns(
-                pl.col("item_id").cast(pl.Int64),
-                (pl.col("p") % UNKNOWN).alias("fails"),
-                ((pl.col("p") % PLACE) // UNKNOWN).alias("unknowns"),
-            )
-            .join(self.item_table.lazy(), on="item_id", how="left")
-            .with_columns(
-                pl.when(pl.col("p") == 0)
-                .then(1)
-                .when((pl.col("fails") == 1) & (pl.col("unknowns") == 0) & pl.col("several"))
-                .then(2)
-                .when(pl.col("fails") == 0)
-                .then(3)
-                .otherwise(0)
-                .cast(pl.UInt8)
-                .alias("outcome")
-            )
-            .filter(pl.col("outcome") > 0)
-        )
-        if computed:
-            amounts = (
-                rows.select("enterprise_id", *[f"a{p.compiled.item_id}" for p in computed])
-                .unpivot(index="enterprise_id", variable_name="item_id", value_name="computed")
-                .with_columns(pl.col("item_id").str.slice(1).cast(pl.Int64))
-            )
-            long = long.join(amounts, on=["item_id", "enterprise_id"], how="left")
-        else:
-            long = long.with_columns(pl.lit(None, dtype=pl.Float64).alias("computed"))
-        return long.select(
-            "item_id",
-            "rule_version_id",
-            pl.col("enterprise_id").cast(pl.Int64),
-            "outcome",
-            pl.coalesce("computed", "constant_amount").alias("amount"),
-            pl.when(pl.col("outcome") == 2)
-            .then(pl.col("p") // PLACE)
-            .otherwise(0)
-            .cast(pl.Int16)
-            .alias("missing"),
-        )
+
+
+def _decode(group: Group, sums: pl.DataFrame) -> pl.DataFrame:
+    """The long E/A/U rows of one group from its P matrix (rows × items), in numpy: one
+    pass per test over the whole matrix and one `nonzero`, so the cost is per pair
+    kept, with no per-item work and no string item names."""
+    if sums.height == 0:
+        return pl.DataFrame(schema=RESULT_SCHEMA)
+    count, height = len(group.items), sums.height
+    # items × rows, C order (Polars hands the columns over in Fortran order)
+    matrix = sums.select([f"p{n}" for n in range(count)]).to_numpy().T.reshape(-1)
+    # kept: no fail (E or U), or exactly one fail and no unknown (A, for 2+ conditions)
+    keep = (matrix & (UNKNOWN - 1)) == 0
+    almost = (matrix & (PLACE - 1)) == FAIL
+    several = [len(p.compiled.tops) > 1 for p in group.items]
+    if not all(several):
+        almost &= np.repeat(several, height)
+    keep |= almost
+    flat = np.flatnonzero(keep)
+    item_index, row_index = np.divmod(flat, height)
+    p = matrix[flat]
+    outcome = np.where(p == 0, 1, np.where(p & (UNKNOWN - 1), 2, 3)).astype(np.uint8)
+    missing = np.where(outcome == 2, p // PLACE, 0).astype(np.int16)
+    item_ids = np.array([p.compiled.item_id for p in group.items], dtype=np.int64)
+    versions = np.array([p.compiled.version_id for p in group.items], dtype=np.int64)
+    amounts = np.array(
+        [np.nan if p.constant_amount is None else p.constant_amount for p in group.items]
+    )[item_index]
+    computed = [n for n, p in enumerate(group.items) if p.computed_amount is not None]
+    if computed:
+        values = sums.select([f"a{n}" for n in computed]).to_numpy().T
+        place = np.full(count, -1)
+        place[computed] = np.arange(len(computed))
+        picked = place[item_index] >= 0
+        amounts[picked] = values[place[item_index][picked], row_index[picked]]
+    ids = sums["enterprise_id"].to_numpy()
+    return pl.DataFrame(
+        {
+            "item_id": item_ids[item_index],
+            "rule_version_id": versions[item_index],
+            "enterprise_id": ids[row_index].astype(np.int64),
+            "outcome": outcome,
+            "amount": pl.Series(amounts, nan_to_null=True),
+            "missing": missing,
+        },
+        schema=RESULT_SCHEMA,
+    )
+
+
+def code(condition: pl.Expr) -> pl.Expr:
+    """A condition's code: 0 pass, FAIL, UNKNOWN (UInt16)."""
+    return (pl.lit(FAIL, dtype=pl.UInt16) - condition.cast(pl.UInt16)).fill_null(UNKNOWN)
 
 
 def lookups(frame: pl.DataFrame, conditions: dict[str, Condition]) -> pl.DataFrame:
     """The conditions on one text column (division, industry, size class, credit
-    rating: a few hundred distinct values), each as a nullable boolean column named by
+    rating: a few hundred distinct values), each as a code column (`code`) named by
     its key: evaluated once per distinct value (one select per column for all its
     conditions) and gathered back by row, so a thousand prefix tests cost a thousand
     small gathers, not a thousand string scans. Other conditions are left out."""
@@ -270,10 +281,14 @@ def lookups(frame: pl.DataFrame, conditions: dict[str, Condition]) -> pl.DataFra
     series: list[pl.Series] = []
     for column, exprs in by_column.items():
         values = frame[column]
-        distinct = pl.DataFrame({column: values.unique().drop_nulls().sort()})
+        distinct = pl.DataFrame({column: values.unique().drop_nulls()})
         table = pl.concat([distinct, pl.DataFrame({column: [None]}, schema=distinct.schema)])
-        index = (values.rank("dense").cast(pl.Int64) - 1).fill_null(distinct.height)
-        answers = table.select([expr.alias(key) for key, expr in exprs.items()])
+        if distinct.height:  # each row's place in `distinct`: an Enum's codes (one hash pass)
+            index = values.cast(pl.Enum(distinct[column])).to_physical().cast(pl.UInt32)
+            index = index.fill_null(distinct.height)
+        else:
+            index = pl.Series(np.zeros(values.len(), dtype=np.uint32))
+        answers = table.select([code(expr).alias(key) for key, expr in exprs.items()])
         series.extend(answers.select(pl.all().gather(index)).get_columns())
     return pl.DataFrame(series) if series else pl.DataFrame()
 

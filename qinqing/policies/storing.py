@@ -22,13 +22,20 @@ from decimal import Decimal
 
 import polars as pl
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from qinqing.policies.models import MatchDigest, MatchResult, Outcome
 
 CODES = {1: Outcome.ELIGIBLE, 2: Outcome.ALMOST, 3: Outcome.UNKNOWN}
 LETTERS = {str(v): k for k, v in CODES.items()}
+STORED_SCHEMA = {
+    "item_id": pl.Int64,
+    "rule_version_id": pl.Int64,
+    "enterprise_id": pl.Int64,
+    "outcome": pl.String,
+    "amount": pl.Float64,
+    "missing": pl.Int16,
+}
 BUCKET = 4096
 SCHEME = f"v1 polars {pl.__version__}"  # row hashes are stable within one Polars version
 REBUILD_SHARE = 0.5  # rebuild the table when more than this share of rows changed
@@ -58,26 +65,6 @@ def normalise(results: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def fingerprints(rows: pl.DataFrame) -> dict[int, tuple[int, int]]:
-    """bucket -> (digest, rows) of normalised results."""
-    if rows.height == 0:
-        return {}
-    hashed = rows.select(
-        (pl.col("enterprise_id") // BUCKET).alias("bucket"),
-        pl.struct(KEY + COMPARED).hash(seed=32100).alias("h"),
-    )
-    sums = hashed.group_by("bucket").agg(
-        (pl.col("h") % (1 << 32)).sum().alias("low"),
-        (pl.col("h") // (1 << 32)).sum().alias("high"),
-        pl.len().alias("rows"),
-    )
-    result = {}
-    for bucket, low, high, count in sums.iter_rows():
-        digest = (low * 1_000_003 + high * 7919 + count) % (1 << 63)
-        result[int(bucket)] = (digest, int(count))
-    return result
-
-
 def forget(
     *, item_ids: Sequence[int] | None = None, enterprise_ids: Sequence[int] | None = None
 ) -> None:
@@ -93,48 +80,6 @@ def in_shard(enterprise_id: pl.Expr, shard: int, shards: int) -> pl.Expr:
     return (enterprise_id // BUCKET) % shards == shard
 
 
-def store_full(results: pl.DataFrame, *, shard: tuple[int, int] | None = None) -> StoreStats:
-    """Make the stored results equal `results` (every item, every enterprise, or every
-    enterprise of one shard: (shard, shards))."""
-    new = normalise(results)
-    fresh = fingerprints(new)
-    stats = StoreStats()
-    with transaction.atomic():
-        digests = MatchDigest.objects.select_for_update().order_by("bucket")
-        if shard is not None:
-            digests = digests.annotate(remainder=F("bucket") % shard[1]).filter(remainder=shard[0])
-        old = {d.bucket: ((d.digest, d.rows) if d.scheme == SCHEME else None) for d in digests}
-        changed = sorted(b for b in set(fresh) | set(old) if old.get(b) != fresh.get(b))
-        stats.buckets_changed = len(changed)
-        stats.buckets_unchanged = len(set(fresh) | set(old)) - len(changed)
-        touched = sum(fresh.get(b, (0, 0))[1] + ((old.get(b) or (0, 0))[1]) for b in changed)
-        total = new.height + sum((v or (0, 0))[1] for v in old.values())
-        if not old or any(v is None for v in old.values()) or touched > REBUILD_SHARE * total:
-            stats.rebuilt = True
-            stats.inserted = new.height
-            if shard is None:
-                replace_scope(new, rebuild=True)
-            else:
-                _delete_shard(*shard)
-                replace_scope(new, delete=False)
-        elif changed:
-            _apply_changes(new, changed, stats)
-        rewritten = set(fresh) if stats.rebuilt else set(changed)
-        if stats.rebuilt:
-            MatchDigest.objects.filter(bucket__in=list(old)).delete()
-        else:
-            MatchDigest.objects.filter(bucket__in=changed).delete()
-        MatchDigest.objects.bulk_create(
-            [
-                MatchDigest(bucket=b, digest=digest, rows=rows, scheme=SCHEME)
-                for b, (digest, rows) in fresh.items()
-                if b in rewritten
-            ],
-            batch_size=2000,
-        )
-    return stats
-
-
 def _delete_shard(shard: int, shards: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -146,21 +91,6 @@ def _delete_shard(shard: int, shards: int) -> None:
 
 def _bucket_filter(buckets: Sequence[int]) -> pl.Expr:
     return (pl.col("enterprise_id") // BUCKET).is_in(list(buckets))
-
-
-def _apply_changes(new: pl.DataFrame, buckets: list[int], stats: StoreStats) -> None:
-    mine = new.filter(_bucket_filter(buckets))
-    stored = _read(buckets)
-    gone = stored.join(mine, on=KEY, how="anti")
-    added = mine.join(stored, on=KEY, how="anti")
-    both = mine.join(stored, on=KEY, how="inner", suffix="_old")
-    differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}_old")) for c in COMPARED])
-    updated = both.filter(differs).select(mine.columns)
-    removed = pl.concat([gone.select(KEY), updated.select(KEY)])
-    written = pl.concat([added, updated])
-    _delete_pairs(removed)
-    replace_scope(written, delete=False)
-    stats.deleted, stats.inserted = removed.height, written.height
 
 
 def _ranges(buckets: Sequence[int]) -> list[tuple[int, int]]:
@@ -175,30 +105,35 @@ def _ranges(buckets: Sequence[int]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _read(buckets: Sequence[int]) -> pl.DataFrame:
-    """The stored rows of these buckets, normalised."""
-    where = " OR ".join(
+def read_stored(buckets: Sequence[int] = (), enterprise_ids: Sequence[int] = ()) -> pl.DataFrame:
+    """The stored rows of these buckets and these enterprises, normalised."""
+    clauses = [
         f"(enterprise_id >= {int(low)} AND enterprise_id < {int(high)})"
         for low, high in _ranges(buckets)
-    )
+    ]
+    ids = sorted({int(e) for e in enterprise_ids})
+    if ids:
+        clauses.append(
+            "enterprise_id = ANY(%s::bigint[])"
+            if connection.vendor == "postgresql"
+            else f"enterprise_id IN ({', '.join(str(e) for e in ids)})"
+        )
+    schema = STORED_SCHEMA
+    if not clauses:
+        frame = pl.DataFrame(schema=schema)
+        return normalise(frame.with_columns(pl.col("outcome").cast(pl.UInt8)))
     sql = (
         "SELECT item_id, rule_version_id, enterprise_id, outcome, amount, missing "  # noqa: S608
-        f"FROM {MatchResult._meta.db_table} WHERE {where}"
+        f"FROM {MatchResult._meta.db_table} WHERE {' OR '.join(clauses)}"
     )
-    schema = {
-        "item_id": pl.Int64,
-        "rule_version_id": pl.Int64,
-        "enterprise_id": pl.Int64,
-        "outcome": pl.String,
-        "amount": pl.Float64,
-        "missing": pl.Int16,
-    }
     if connection.vendor == "postgresql":
         connection.ensure_connection()
         buffer = io.BytesIO()
+        with connection.connection.cursor() as cursor:
+            query = cursor.mogrify(sql, [ids]) if ids else sql
         with (
             connection.connection.cursor() as cursor,
-            cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy,
+            cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy,
         ):
             for block in copy:
                 buffer.write(block)
@@ -269,7 +204,7 @@ def replace_scope(
                 qs = qs.filter(enterprise_id__in=list(enterprise_ids))
             qs._raw_delete(qs.db)
         if connection.vendor == "postgresql" and results.height > COPY_ABOVE:
-            _copy(results, MatchResult._meta.db_table)
+            copy_rows(results, MatchResult._meta.db_table)
         else:
             MatchResult.objects.bulk_create(
                 [
@@ -293,14 +228,32 @@ def replace_scope(
 
 
 def _replace_table(results: pl.DataFrame) -> None:
-    """A full rebuild on PostgreSQL: COPY into a fresh table, build its keys in one
-    sorted pass, then swap it in, all in one transaction. Readers keep the old results
-    until the commit (the exclusive lock is held only for the swap), and loading
-    millions of rows into an index-free table is several times faster than into the
-    live one."""
+    """A full rebuild on PostgreSQL in one go (see `open_staging`)."""
+    with transaction.atomic():
+        staging = open_staging()
+        copy_rows(results, staging)
+        close_staging(staging)
+
+
+def open_staging() -> str:
+    """A full rebuild on PostgreSQL: a fresh table without keys, which COPY fills (a
+    slice at a time) and `close_staging` keys and swaps in, all in the caller's
+    transaction. Readers keep the old results until the commit (the exclusive lock is
+    held only for the swap), and loading millions of rows into an index-free table is
+    several times faster than into the live one."""
     table = MatchResult._meta.db_table
     staging = f"{table}_loading"
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TABLE IF EXISTS "{staging}"')
+        cursor.execute(f'CREATE TABLE "{staging}" (LIKE "{table}" INCLUDING DEFAULTS)')
+    return staging
+
+
+def close_staging(staging: str) -> None:
+    """Build the keys of the filled staging table (sorting with more memory than the
+    default) and put it in the live table's place."""
+    table = MatchResult._meta.db_table
+    with connection.cursor() as cursor:
         cursor.execute(
             "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
             [table],
@@ -312,9 +265,7 @@ def _replace_table(results: pl.DataFrame) -> None:
             [table, table],
         )
         index_definitions = [row[0] for row in cursor.fetchall()]
-        cursor.execute(f'DROP TABLE IF EXISTS "{staging}"')
-        cursor.execute(f'CREATE TABLE "{staging}" (LIKE "{table}" INCLUDING DEFAULTS)')
-        _copy(results, staging)
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         cursor.execute(f'DROP TABLE "{table}"')
         cursor.execute(f'ALTER TABLE "{staging}" RENAME TO "{table}"')
         cursor.execute(
@@ -322,9 +273,10 @@ def _replace_table(results: pl.DataFrame) -> None:
         )
         for definition in index_definitions:
             cursor.execute(definition)
+        cursor.execute(f'ANALYZE "{table}"')  # a new table has no statistics yet
 
 
-def _copy(results: pl.DataFrame, table: str) -> None:
+def copy_rows(results: pl.DataFrame, table: str) -> None:
     frame = results.select(
         "item_id",
         "rule_version_id",

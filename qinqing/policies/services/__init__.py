@@ -38,8 +38,12 @@ from qinqing.policies.services.rematch import (
     push_item_to_enterprise,
     rematch_enterprises,
     rematch_items,
+)
+from qinqing.policies.services.runs import (
     run_full_match,
+    run_match_shard,
     start_full_match,
+    sweep_match_runs,
 )
 
 __all__ = [
@@ -66,6 +70,7 @@ __all__ = [
     "resubmit_application",
     "return_application",
     "run_full_match",
+    "run_match_shard",
     "save_document",
     "save_item",
     "save_material",
@@ -73,6 +78,7 @@ __all__ = [
     "set_item_status",
     "start_full_match",
     "submit_application",
+    "sweep_match_runs",
     "validate_tree",
     "withdraw_application",
 ]

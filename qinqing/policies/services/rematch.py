@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qinqing.accounts.models import User
@@ -25,61 +24,17 @@ from qinqing.policies.matching import (
 )
 from qinqing.policies.models import (
     MatchResult,
-    MatchRun,
     Outcome,
     PolicyItem,
     PublishStatus,
 )
 
 # --- matching ---------------------------------------------------------------------------
-
-
-def start_full_match(*, actor: Any) -> MatchRun:
-    with transaction.atomic():
-        run = MatchRun.objects.create(scope="full", requested_by=actor)
-        transaction.on_commit(lambda: _enqueue_full(run.pk))
-    return run
-
-
-def _enqueue_full(run_id: int) -> None:
-    enqueue("qinqing.policies.tasks.run_full_match_task", run_id)
+# (full runs: runs.py)
 
 
 def _enqueue_item_rematch(item_id: int) -> None:
     enqueue("qinqing.policies.tasks.rematch_items_task", [item_id])
-
-
-def run_full_match(run_id: int) -> MatchRun:
-    """Match every active item over every enterprise; safe to run twice (it replaces)."""
-    claimed = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED).update(
-        status=MatchRun.Status.RUNNING, started_at=timezone.now()
-    )
-    run = MatchRun.objects.get(pk=run_id)
-    if not claimed:
-        return run
-    try:
-        items = active_items()
-        MatchRun.objects.filter(pk=run_id).update(total=len(items))
-
-        def progress(done: int) -> None:
-            MatchRun.objects.filter(pk=run_id).update(done=done)
-
-        results = match(items, progress=progress)
-        store(results)
-        eligible = int((results["outcome"] == 1).sum())
-        MatchRun.objects.filter(pk=run_id).update(
-            status=MatchRun.Status.DONE,
-            done=len(items),
-            eligible=eligible,
-            finished_at=timezone.now(),
-        )
-    except Exception as exc:
-        MatchRun.objects.filter(pk=run_id).update(
-            status=MatchRun.Status.FAILED, error=str(exc)[:2000]
-        )
-        raise
-    run.refresh_from_db()
-    return run
 
 
 def rematch_enterprises(enterprise_ids: Sequence[int]) -> int:

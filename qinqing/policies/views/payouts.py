@@ -233,5 +233,15 @@ def run_start(request: HttpRequest) -> HttpResponse:
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ensure(is_staff_member(request.user), request, request.user, "policies:run")
     run = get_object_or_404(MatchRun, pk=pk)
+    parts = list(run.parts.all()) if run.shards > 1 else []
     template = "policies/_run_progress.html" if request.htmx else "policies/run.html"  # type: ignore[attr-defined]
-    return render(request, template, {"run": run, "title": _("Matching run")})
+    return render(
+        request,
+        template,
+        {
+            "run": run,
+            "parts": parts,
+            "parts_done": sum(p.status == MatchRun.Status.DONE for p in parts),
+            "title": _("Matching run"),
+        },
+    )
