@@ -144,7 +144,11 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--appeals", type=int, default=N, help="appeals loaded (scale)")
     parser.add_argument("--intake", type=int, default=INTAKE_REQUESTS, help="intake requests")
-    parser.add_argument("--only", choices=["intake"], help="measure the intake only")
+    parser.add_argument(
+        "--only",
+        choices=["intake", "profile"],
+        help="measure the intake only (or only profile it in-process, with --profile R)",
+    )
     parser.add_argument(
         "--profile", type=int, default=0, metavar="R", help="profile R in-process intakes first"
     )
@@ -178,8 +182,10 @@ def main() -> None:
     counts()
     if args.profile:
         profile_intake(raw_key, args.profile)
+    if args.only == "profile":
+        return
     reference = reference_bench()
-    throughput = intake_bench(raw_key, INTAKE_REQUESTS)
+    throughput, _ = intake_bench(raw_key, INTAKE_REQUESTS)
     figure("intake_ratio", throughput / reference, "of the reference")
     if args.only == "intake":
         return
