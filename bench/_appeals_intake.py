@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from _appeals_common import CLIENTS, PROJECT_ROOT, figure, pct
@@ -137,18 +138,20 @@ def reference_by_psycopg(url: str) -> float:
 
 # --- intake over HTTP ---------------------------------------------------------------------
 def start_server() -> subprocess.Popen[bytes]:
+    """gunicorn as production runs it: the project's gunicorn.conf.py, only the address
+    and the log level given here."""
     env = {**os.environ, "DEBUG": "0", "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING"}
     log = open(Path(os.environ["QINQING_VAR_DIR"]) / "gunicorn.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
         [
             str(PROJECT_ROOT / ".venv" / "bin" / "gunicorn"),
-            "qinqing.wsgi",
+            "--config",
+            str(PROJECT_ROOT / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{PORT}",
-            "--workers",
-            "4",
             "--log-level",
             "warning",
+            "qinqing.wsgi",
         ],
         cwd=PROJECT_ROOT,
         env=env,
@@ -171,8 +174,26 @@ def start_server() -> subprocess.Popen[bytes]:
     raise RuntimeError(f"gunicorn did not start; see {log.name}")
 
 
-def intake_bench(raw_key: str, requests: int) -> float:
-    proc = start_server()
+def _server_cpu_seconds(group: int) -> float:
+    """CPU time (user + system) of every process in the server's process group."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # pgrp
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+Request = tuple[str, str, "str | None", dict[str, str]]
+
+
+def load_run(name: str, requests: int, request: Callable[[int, int], Request], *,
+             expect: int, group: int, unit: str = "requests/s", report: bool = True) -> float:  # fmt: skip
+    """CLIENTS keep-alive clients send `requests` requests in all; prints throughput, p50,
+    p99 and the server's CPU per request under `name`, returns the throughput."""
     latencies: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
@@ -181,43 +202,62 @@ def intake_bench(raw_key: str, requests: int) -> float:
     def client(n: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
         for i in range(per_client):
-            body = intake_body(n, i)
-            headers = {
-                "Content-Type": "application/json",
-                "Authorization": f"Bearer {raw_key}",
-                "Idempotency-Key": uuid.uuid4().hex,
-            }
+            method, path, body, headers = request(n, i)
             t0 = time.perf_counter()
-            conn.request("POST", "/api/v1/appeals/", body=body, headers=headers)
+            conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
             response.read()
             elapsed = time.perf_counter() - t0
             with lock:
                 latencies.append(elapsed)
-                if response.status != 201:
+                if response.status != expect:
                     errors.append(response.status)
 
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    cpu = _server_cpu_seconds(group)
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    cpu = _server_cpu_seconds(group) - cpu
+    if not report:
+        return len(latencies) / wall
+    figure(f"{name}_requests", len(latencies), "requests")
+    figure(f"{name}_errors", len(errors), "requests")
+    figure(f"{name}_throughput", len(latencies) / wall, unit)
+    figure(f"{name}_p50", pct(latencies, 50) * 1000, "ms")
+    figure(f"{name}_p99", pct(latencies, 99) * 1000, "ms")
+    figure(f"{name}_server_cpu", cpu * 1000 / max(1, len(latencies)), "ms/request")
+    return len(latencies) / wall
+
+
+def intake_bench(raw_key: str, requests: int) -> tuple[float, float]:
+    """The intake, and the framework floor in the same server and run: an authenticated
+    JSON endpoint that does no work (GET /api/v1/me: the same middleware, token check and
+    throttle, no database). Returns (intake, floor) throughput."""
+    auth = {"Authorization": f"Bearer {raw_key}"}
+
+    def floor_request(n: int, i: int) -> Request:
+        return "GET", "/api/v1/me", None, auth
+
+    def intake_request(n: int, i: int) -> Request:
+        headers = {**auth, "Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
+        return "POST", "/api/v1/appeals/", intake_body(n, i), headers
+
+    proc = start_server()
     try:
-        warm = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        for _ in range(8):
-            warm.request("GET", "/health/")
-            warm.getresponse().read()
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-        started = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - started
+        load_run("warm", CLIENTS * 8, floor_request, expect=200, group=proc.pid, report=False)
+        floor = load_run("floor", requests, floor_request, expect=200, group=proc.pid)
+        intake = load_run(
+            "intake", requests, intake_request, expect=201, group=proc.pid, unit="appeals/s"
+        )
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
-    figure("intake_requests", len(latencies), "requests")
-    figure("intake_errors", len(errors), "requests")
-    figure("intake_throughput", len(latencies) / wall, "appeals/s")
-    figure("intake_p50", pct(latencies, 50) * 1000, "ms")
-    figure("intake_p99", pct(latencies, 99) * 1000, "ms")
-    return len(latencies) / wall
+    figure("intake_vs_floor_ratio", intake / floor, "of the framework floor")
+    return intake, floor
 
 
 # --- in-process profile -------------------------------------------------------------------
@@ -268,7 +308,7 @@ def profile_intake(raw_key: str, requests: int) -> None:
         post(i)
     figure("intake_in_process", (time.perf_counter() - started) * 1000 / requests, "ms/request")
     figure("intake_in_process_cpu", (time.process_time() - cpu) * 1000 / requests, "ms/request")
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)  # CPU, not waits on the database
     profiler.enable()
     for i in range(requests):
         post(i)

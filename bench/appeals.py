@@ -6,7 +6,7 @@ and migrated here unless BENCH_KEEP=1 finds it already loaded). `--appeals N` (o
 BENCH_APPEALS, default 1,000,000) sets the scale, `--intake R` the number of intake
 requests, `--only intake` skips the pages, metrics and sweep, `--profile R` first runs R
 intakes in-process (Django's test client): SQL statements per request, wall and CPU
-time per request, and a cProfile of where the time goes. The parts live in
+time per request, and a cProfile of where the CPU goes (`--only profile`: nothing else). The parts live in
 bench/_appeals_load.py (loading), bench/_appeals_intake.py (reference, intake, profile).
 
 What it loads: one district with 10 streets and 30 departments (a handler each), a
@@ -23,8 +23,12 @@ What it measures (one figure per line, `name: value unit`):
    indexes and unique constraints included), same client count, for a few seconds;
    `intake_ratio` is intake throughput ÷ that reference;
 1. intake through the JSON API (POST /api/v1/appeals/ with Idempotency-Key) against a
-   real gunicorn server on 127.0.0.1 (4 sync workers), 16 concurrent keep-alive
-   clients, BENCH_INTAKE requests: throughput, p50, p99;
+   real gunicorn server on 127.0.0.1 started with the project's gunicorn.conf.py (as in
+   production), 16 concurrent keep-alive clients, BENCH_INTAKE requests: throughput,
+   p50, p99 and the server's CPU per request; before it, in the same server, the
+   framework floor: an authenticated JSON endpoint that does no work (GET /api/v1/me:
+   the same middleware, token check and throttle, no database), and
+   `intake_vs_floor_ratio`, how close intake comes to what Django + gunicorn serve here;
 2. worklist, supervisor board and ledger pages (first page, filtered, text search)
    rendered in-process through Django's test client (no HTTP), p50 and p99;
 3. metrics.compute for a month and for a year (all, and per department);
@@ -144,7 +148,11 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--appeals", type=int, default=N, help="appeals loaded (scale)")
     parser.add_argument("--intake", type=int, default=INTAKE_REQUESTS, help="intake requests")
-    parser.add_argument("--only", choices=["intake"], help="measure the intake only")
+    parser.add_argument(
+        "--only",
+        choices=["intake", "profile"],
+        help="measure the intake only (or only profile it in-process, with --profile R)",
+    )
     parser.add_argument(
         "--profile", type=int, default=0, metavar="R", help="profile R in-process intakes first"
     )
@@ -169,6 +177,8 @@ def main() -> None:
     from qinqing.accounts.services import create_api_token
 
     figure("appeals_target", N, "rows")
+    # production shares Redis (credential cache, rate counts); without it they are per process
+    figure("redis", 1 if os.environ.get("REDIS_URL") else 0, "(1: REDIS_URL set, as in production)")
     if keep:
         intake = User.objects.get(username="intake")
         ApiToken.objects.filter(user=intake).delete()
@@ -178,8 +188,10 @@ def main() -> None:
     counts()
     if args.profile:
         profile_intake(raw_key, args.profile)
+    if args.only == "profile":
+        return
     reference = reference_bench()
-    throughput = intake_bench(raw_key, INTAKE_REQUESTS)
+    throughput, _ = intake_bench(raw_key, INTAKE_REQUESTS)
     figure("intake_ratio", throughput / reference, "of the reference")
     if args.only == "intake":
         return

@@ -6,6 +6,11 @@ class AccountsConfig(AppConfig):
     verbose_name = "账户与组织"
 
     def ready(self) -> None:
-        from qinqing.accounts import cards
+        from django.core.signals import request_finished, request_started
+
+        from qinqing.accounts import cards, credentials
 
         cards.register()
+        # what a request read of the credential versions is kept until it ends
+        request_started.connect(credentials.request_started, dispatch_uid="credential_versions")
+        request_finished.connect(credentials.request_finished, dispatch_uid="credential_versions")

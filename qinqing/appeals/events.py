@@ -34,6 +34,37 @@ EVENT_LABELS = {
 }
 
 
+def build(
+    appeal: Appeal,
+    kind: str,
+    *,
+    actor: Any,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    staff_only: bool = False,
+    **data: Any,
+) -> AppealEvent:
+    """The timeline row, not yet written (write it, then `announce_written`)."""
+    return AppealEvent(
+        appeal=appeal,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        from_state=from_state,
+        to_state=to_state or from_state,
+        note=note,
+        staff_only=staff_only,
+        data=data,
+    )
+
+
+def announce_written(event: AppealEvent) -> None:
+    """Tell the listeners (after the transaction commits) of a row just written."""
+    hooks.announce(
+        event.kind, event.pk, appeal_id=event.appeal_id, category_id=event.appeal.category_id
+    )
+
+
 def record(
     appeal: Appeal,
     kind: str,
@@ -45,17 +76,18 @@ def record(
     staff_only: bool = False,
     **data: Any,
 ) -> AppealEvent:
-    event = AppealEvent.objects.create(
-        appeal=appeal,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
+    event = build(
+        appeal,
+        kind,
+        actor=actor,
         from_state=from_state,
-        to_state=to_state or from_state,
+        to_state=to_state,
         note=note,
         staff_only=staff_only,
-        data=data,
+        **data,
     )
-    hooks.announce(kind, event.pk)
+    event.save(force_insert=True)
+    announce_written(event)
     return event
 
 

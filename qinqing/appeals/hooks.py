@@ -2,9 +2,12 @@
 
 Timeline listeners: `register_event_listener(kind, fn)`; every AppealEvent of that kind
 ("registered", "closed", "called_back", ...) is announced after its transaction commits
-as `fn(event_id)`. Ratings opens the 好差评 of a closed appeal this way; analytics compares
-a registered appeal's category with its routing suggestion. Listeners get ids, must be
-safe to run twice, and a failing one is logged, never breaking the appeal's own step.
+as `fn(event_id, appeal_id=..., category_id=...)`: the ids the event was written with
+(the appeal's category when the event was written, or None), so a listener that only
+cares about some appeals needs no query to skip the others. Ratings opens the 好差评 of a
+closed appeal this way; analytics compares a registered appeal's category with its
+routing suggestion. Listeners get ids, must be safe to run twice, and a failing one is
+logged, never breaking the appeal's own step.
 
 Intake advisors: other apps (analytics) register a function at start-up that suggests
 a category and department, and likely duplicates, for a new appeal. Appeals never
@@ -68,7 +71,7 @@ def advise(title: str, text: str, enterprise: Any, division: Any) -> dict[str, l
     return merged
 
 
-EventListener = Callable[[int], None]
+EventListener = Callable[..., None]  # fn(event_id, *, appeal_id, category_id)
 _EVENT_LISTENERS: dict[str, list[EventListener]] = defaultdict(list)
 
 
@@ -82,8 +85,8 @@ def unregister_event_listener(kind: str, fn: EventListener) -> None:
         _EVENT_LISTENERS[kind].remove(fn)
 
 
-def announce(kind: str, event_id: int) -> None:
-    """Call the listeners of `kind` with the event id once the transaction commits."""
+def announce(kind: str, event_id: int, *, appeal_id: int, category_id: int | None) -> None:
+    """Call the listeners of `kind` with the event's ids once the transaction commits."""
     listeners = list(_EVENT_LISTENERS.get(kind, ()))
     if not listeners:
         return
@@ -91,7 +94,7 @@ def announce(kind: str, event_id: int) -> None:
     def run() -> None:
         for fn in listeners:
             try:
-                fn(event_id)
+                fn(event_id, appeal_id=appeal_id, category_id=category_id)
             except Exception:
                 logger.exception("appeal event listener %r failed for event %s", fn, event_id)
 

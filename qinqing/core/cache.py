@@ -4,7 +4,7 @@
   a table of several hundred response callbacks each time (about 0.3 ms of CPU per
   call); here each process keeps one client per connection pool (clients are
   thread-safe: every command takes a connection from the pool).
-- `count()` counts a hit in one round trip (INCR and EXPIRE pipelined) where Django's
+- `count()` counts hits in one round trip (INCRBY and EXPIRE pipelined) where Django's
   add-then-incr takes three (ADD, EXISTS, INCR).
 """
 
@@ -35,20 +35,20 @@ class ReusingRedisCache(RedisCache):
         self._class = _ReusingClient
 
 
-def count(key: str, *, timeout: int) -> int:
-    """Add one to the counter `key` (created at 1; on Redis it lives `timeout` seconds
+def count(key: str, *, timeout: int, by: int = 1) -> int:
+    """Add `by` to the counter `key` (created at 0; on Redis it lives `timeout` seconds
     from its last hit, elsewhere from its first) and return the new value."""
     backend: Any = caches["default"]
     if isinstance(backend, RedisCache):
         full_key = backend.make_and_validate_key(key)
         client = backend._cache.get_client(full_key, write=True)
         pipe = client.pipeline(transaction=False)
-        pipe.incr(full_key)
+        pipe.incrby(full_key, by)
         pipe.expire(full_key, timeout)  # (EXPIRE NX needs Redis 7)
         return int(pipe.execute()[0])
     cache.add(key, 0, timeout=timeout)
     try:
-        return int(cache.incr(key))
+        return int(cache.incr(key, by))
     except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=timeout)
-        return 1
+        cache.set(key, by, timeout=timeout)
+        return by

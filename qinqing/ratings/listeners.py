@@ -8,7 +8,7 @@ import ratings):
 - a policy application approved or rejected -> "application:<id>";
 - a payment made (兑现) -> "disbursement:<id>".
 
-Each listener takes an event id, and is safe to run twice (service events are unique on
+Each listener takes an event id (appeals add the appeal's ids, unused here), and is safe to run twice (service events are unique on
 their reference, a rating on its event).
 """
 
@@ -46,7 +46,7 @@ def _enterprise_user(appeal: Any, answered_by: Any) -> Any:
     return creator if creator is not None and creator.uscc else None
 
 
-def appeal_closed(event_id: int) -> None:
+def appeal_closed(event_id: int, **_ids: Any) -> None:
     from qinqing.appeals.models import AppealEvent
 
     closed = AppealEvent.objects.select_related("appeal__enterprise", "appeal__created_by").get(

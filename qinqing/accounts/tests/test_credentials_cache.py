@@ -1,6 +1,7 @@
 """API tokens and memberships are cached across requests, and every change through the
 accounts services or the admin takes effect at the next request."""
 
+import datetime as dt
 import json
 import pickle
 from collections.abc import Callable, Iterator
@@ -208,3 +209,60 @@ def test_the_cached_token_entry_carries_no_password_hash() -> None:
     cached_user = entry[2]
     assert "password" in cached_user.get_deferred_fields()
     assert b"pbkdf2" not in pickle.dumps(entry)
+
+
+def test_an_intake_reads_the_shared_cache_once_for_who_and_where(
+    intake: User, monkeypatch: Any
+) -> None:
+    """The token's version and the organisation tree's are read in one round trip; the
+    entries themselves come from this process's copies while those versions hold."""
+    client, _token = _client(intake)
+    assert _register(client, "warm") == 201
+    reads: list[list[str]] = []
+    get_many = cache.get_many
+
+    def counting(keys: Any, *args: Any, **kwargs: Any) -> Any:
+        reads.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counting)
+    assert _register(client, "second") == 201
+    assert len(reads) == 1 and all(":ver:" in key for key in reads[0])
+
+
+def test_a_copy_held_by_this_process_gives_way_to_a_new_version(
+    intake: User, committing: Any
+) -> None:
+    from qinqing.accounts import credentials
+
+    assert credentials.cached("user", intake.pk, lambda: "old") == "old"
+    assert credentials.cached("user", intake.pk, lambda: "unused") == "old"  # the copy
+    committing(lambda: credentials.credentials_changed(user_ids=[intake.pk]))
+    assert credentials.cached("user", intake.pk, lambda: "new") == "new"
+
+
+def test_a_copy_lives_no_longer_than_the_shared_entry(intake: User) -> None:
+    """A change made without the services (no new version) is still read again once
+    the entry expires, in this process as in the shared cache."""
+    import time_machine
+
+    from qinqing.accounts import credentials
+
+    with time_machine.travel(dt.datetime(2026, 5, 6, 9, 0, tzinfo=dt.UTC), tick=False):
+        assert credentials.cached("user", intake.pk, lambda: "old") == "old"
+    with time_machine.travel(dt.datetime(2026, 5, 6, 9, 6, tzinfo=dt.UTC), tick=False):
+        assert credentials.cached("user", intake.pk, lambda: "new") == "new"
+
+
+def test_a_request_sees_a_change_it_committed_itself(intake: User, committing: Any) -> None:
+    """Versions read during a request are kept until it ends, except that its own
+    change replaces them."""
+    from qinqing.accounts import credentials
+
+    credentials.request_started()
+    try:
+        assert credentials.cached("organisations", "tree", lambda: "old", part="x") == "old"
+        committing(lambda: credentials.credentials_changed(organisations=True))
+        assert credentials.cached("organisations", "tree", lambda: "new", part="x") == "new"
+    finally:
+        credentials.request_finished()

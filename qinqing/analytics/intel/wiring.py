@@ -24,20 +24,15 @@ def intake_advisor(title: str, text: str, enterprise: Any, division: Any) -> dic
     }
 
 
-def appeal_registered(event_id: int) -> None:
+def appeal_registered(event_id: int, *, appeal_id: int, category_id: int | None) -> None:
     """After an appeal is registered (its "registered" timeline row, announced after
     commit): registration is where the operator confirms or overrides the suggested
-    category, so compare them in the queue; intake never waits for the model."""
+    category, so compare them in the queue; intake never waits for the model. An appeal
+    registered without a category has nothing to compare (no query at all)."""
     from qinqing.analytics.intel.models import RouterVersion
     from qinqing.analytics.intel.tasks import record_routing_correction_task
-    from qinqing.appeals.models import AppealEvent
 
-    appeal_id = (
-        AppealEvent.objects.filter(pk=event_id, appeal__category__isnull=False)
-        .values_list("appeal_id", flat=True)
-        .first()
-    )
-    if appeal_id is None or not RouterVersion.objects.filter(is_active=True).exists():
+    if category_id is None or not RouterVersion.objects.filter(is_active=True).exists():
         return
     record_routing_correction_task(appeal_id)
 

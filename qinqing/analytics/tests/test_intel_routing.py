@@ -149,6 +149,27 @@ def test_registering_an_appeal_queues_the_correction_check(router, district, int
     assert RoutingCorrection.objects.filter(appeal=appeal).exists()
 
 
+def test_an_appeal_registered_without_a_category_is_skipped_without_a_query(
+    router, district, intake, django_assert_num_queries
+):
+    """Nothing to compare: the announcement carries the category, so the listener that
+    runs after every intake reads nothing."""
+    from qinqing.analytics.intel.wiring import appeal_registered
+    from qinqing.appeals.services import register_appeal
+
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        appeal, _ = register_appeal(
+            actor=intake, channel="phone", title="厂区停电", description="变压器故障停电",
+            requester_name="刘经理", requester_phone="13812345678", division=district.street,
+        )  # fmt: skip
+    event = appeal.events.get(kind="registered")
+    with django_assert_num_queries(0):
+        for callback in callbacks:
+            callback()
+        appeal_registered(event.pk, appeal_id=appeal.pk, category_id=None)
+    assert not RoutingCorrection.objects.exists()
+
+
 def test_train_from_history_uses_closed_appeals_and_corrections(router, district, tmp_path):
     for label, rows in (("水电气暖", 0), ("道路交通", 10), ("融资信贷", 20)):
         chosen = category(label)

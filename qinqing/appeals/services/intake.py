@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from qinqing.appeals.services.common import (
 from qinqing.appeals.services.intake_input import IntakeInput, check_files
 from qinqing.appeals.services.numbers import next_number
 from qinqing.appeals.transitions import check
+from qinqing.core.inserts import insert_with_child
 from qinqing.enterprises.models import Enterprise
 
 
@@ -77,16 +79,15 @@ def register_appeal(
     # services/numbers.py), so concurrent intakes do not wait for each other's commits.
     number = next_number(division, timezone.now())
     try:
-        with transaction.atomic():
-            appeal = _create_appeal(
-                data,
-                actor=actor,
-                key=key,
-                number=number,
-                channel=channel,
-                enterprise=enterprise,
-                division=division,
-            )
+        appeal = _create_appeal(
+            data,
+            actor=actor,
+            key=key,
+            number=number,
+            channel=channel,
+            enterprise=enterprise,
+            division=division,
+        )
     except IntegrityError:
         if key:
             existing = Appeal.objects.filter(idempotency_key=key).first()
@@ -125,8 +126,9 @@ def _create_appeal(
     division: Organisation,
 ) -> Appeal:
     """Insert the appeal once (number and search text already in it) and its first
-    event. The returned appeal carries what was written (its timeline, no clocks or
-    assignments yet), so the answer needs no reads after the commit."""
+    event, all or nothing: one statement, or one transaction with the attachments. The
+    returned appeal carries what was written (its timeline, no clocks or assignments
+    yet), so the answer needs no reads after the commit."""
     appeal = Appeal(
         number=number,
         type=data.appeal_type,
@@ -146,10 +148,12 @@ def _create_appeal(
         status=Status.REGISTERED,
     )
     appeal.search_text = _search_text(appeal)
-    appeal.save(force_insert=True)
-    event = events.record(appeal, "registered", actor=actor, to_state=Status.REGISTERED)
-    for upload in data.files:
-        _store_attachment(appeal, upload, actor=actor, event=event)
+    event = events.build(appeal, "registered", actor=actor, to_state=Status.REGISTERED)
+    with transaction.atomic() if data.files else nullcontext():
+        insert_with_child(appeal, event, link="appeal")
+        for upload in data.files:
+            _store_attachment(appeal, upload, actor=actor, event=event)
+        events.announce_written(event)
     appeal._prefetched_objects_cache = {
         "events": _as_read(appeal.events.all(), [event]),
         "clocks": _as_read(appeal.clocks.all(), []),

@@ -39,6 +39,9 @@ _TEXTS = (
     ("address", "地址", 200, False),
 )
 _BOUNDS = {"lat": 90.0, "lon": 180.0}
+# (Django's `Choices.values` builds a new list at every use)
+_CHANNELS = frozenset(Channel.values)
+_TYPES = frozenset(AppealType.values)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,9 +78,9 @@ class IntakeInput:
             len(phone) < 5 or not any(ch.isdigit() for ch in phone)
         ):
             errors["requester_phone"] = "联系电话格式不正确。"
-        if self.channel not in Channel.values:
+        if self.channel not in _CHANNELS:
             errors["channel"] = "受理渠道无效。"
-        if self.appeal_type not in AppealType.values:
+        if self.appeal_type not in _TYPES:
             errors["type"] = "诉求类型无效，应为诉求、投诉、咨询、建议或求助。"
         if self.category is not None and not self.category.is_active:
             errors["category"] = "该诉求分类已停用。"
