@@ -323,19 +323,16 @@ def load_items(m: int, seed: int) -> None:
         PolicyItem.objects.bulk_update(items, ["current_rule"], batch_size=1000)
 
 
-def in_memory(n: int, m: int, seed: int) -> None:
-    """The matcher, OpenFisca-Core and plain Polars over the same rules and facts."""
+def synthetic_items(m: int, seed: int):  # type: ignore[no-untyped-def]
+    """Django set up without a database, and `m` random rules compiled as items: (the
+    rule trees, the items, the qualification columns they read)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinqing.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ.setdefault("QINQING_VAR_DIR", str(PROJECT_ROOT / "var" / "bench-policies"))
     import django
 
     django.setup()
-    import numpy as np
-    import polars as pl
-    from policy_refs import openfisca_run, plain_polars, synthetic_frame
-
-    from qinqing.policies.matching import Compiled, evaluate_all
+    from qinqing.policies.matching import Compiled
     from qinqing.policies.rules import Benefit, parse
 
     rng = random.Random(seed)
@@ -345,6 +342,18 @@ def in_memory(n: int, m: int, seed: int) -> None:
         for i, tree in enumerate(trees)
     ]
     quals = {need.column: need.name for c in items for need in c.needs() if need.kind == "qual"}
+    return trees, items, quals
+
+
+def in_memory(n: int, m: int, seed: int) -> None:
+    """The matcher, OpenFisca-Core and plain Polars over the same rules and facts."""
+    trees, items, quals = synthetic_items(m, seed)
+    import numpy as np
+    import polars as pl
+    from policy_refs import openfisca_run, plain_polars, synthetic_frame
+
+    from qinqing.policies.matching import evaluate_all
+
     frame = synthetic_frame(n, seed, quals)
     print(f"enterprises: {n} rows")
     print(f"items: {m} rules")
@@ -398,28 +407,15 @@ def stream_in_memory(n: int, m: int, seed: int, slice_rows: int) -> None:
     time), every item decided over the slice with one compiled plan, and the slice's
     results fingerprinted as the store does before they are dropped. Prints the time,
     the time per million enterprises and the process's peak memory."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinqing.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-only")
-    os.environ.setdefault("QINQING_VAR_DIR", str(PROJECT_ROOT / "var" / "bench-policies"))
-    import django
-
-    django.setup()
+    _trees, items, quals = synthetic_items(m, seed)
     import polars as pl
     from policy_refs import synthetic_frame
 
     from qinqing.policies.fullstore import fingerprints
-    from qinqing.policies.matching import Compiled, evaluate_all
+    from qinqing.policies.matching import evaluate_all
     from qinqing.policies.plan import Plan
-    from qinqing.policies.rules import Benefit, parse
     from qinqing.policies.storing import normalise
 
-    rng = random.Random(seed)
-    trees = [random_rule(rng, i) for i in range(m)]
-    items = [
-        Compiled(i + 1, i + 1, parse(tree, own_item=i + 1), Benefit("fixed", amount=10.0))
-        for i, tree in enumerate(trees)
-    ]
-    quals = {need.column: need.name for c in items for need in c.needs() if need.kind == "qual"}
     print(f"stream_enterprises: {n} rows in slices of {slice_rows}")
     print(f"stream_items: {m} rules")
     plan, rows, buckets = None, 0, 0

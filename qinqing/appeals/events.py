@@ -65,27 +65,9 @@ def announce_written(event: AppealEvent) -> None:
     )
 
 
-def record(
-    appeal: Appeal,
-    kind: str,
-    *,
-    actor: Any,
-    from_state: str = "",
-    to_state: str = "",
-    note: str = "",
-    staff_only: bool = False,
-    **data: Any,
-) -> AppealEvent:
-    event = build(
-        appeal,
-        kind,
-        actor=actor,
-        from_state=from_state,
-        to_state=to_state,
-        note=note,
-        staff_only=staff_only,
-        **data,
-    )
+def record(appeal: Appeal, kind: str, *, actor: Any, **fields: Any) -> AppealEvent:
+    """Write the timeline row (the fields of `build`) and tell the listeners."""
+    event = build(appeal, kind, actor=actor, **fields)
     event.save(force_insert=True)
     announce_written(event)
     return event

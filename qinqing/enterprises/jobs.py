@@ -7,15 +7,15 @@ A worker killed with SIGKILL cannot say it died; the heartbeat stops instead, an
 """
 
 import datetime as dt
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+from functools import partial
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from qinqing.core.jobs import beating
 from qinqing.enterprises import events
 from qinqing.enterprises.models import ImportJob
 
@@ -34,26 +34,12 @@ def beat(job_id: int) -> None:
     )
 
 
-@contextmanager
-def heartbeat(job_id: int) -> Iterator[None]:
+def heartbeat(job_id: int) -> AbstractContextManager[None]:
     """Renew the job's lease from a side thread while the body runs (reading and checking
     a large file can take minutes before the first progress report)."""
-    stop = threading.Event()
-
-    def run() -> None:
-        try:
-            while not stop.wait(heartbeat_interval()):
-                beat(job_id)
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    thread = threading.Thread(target=run, name=f"import-heartbeat-{job_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=5)
+    return beating(
+        partial(beat, job_id), every=heartbeat_interval(), name=f"import-heartbeat-{job_id}"
+    )
 
 
 def stale_jobs(now: dt.datetime | None = None) -> list[int]:

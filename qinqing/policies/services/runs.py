@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from functools import partial
 from typing import Any
 
@@ -28,7 +27,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qinqing.core.jobs import enqueue
+from qinqing.core.jobs import beating, enqueue
 from qinqing.policies import fullrun, matching
 from qinqing.policies.models import MatchRun, MatchShard
 
@@ -210,28 +209,19 @@ def _fail_run(run_id: int, error: str) -> None:
     )
 
 
-@contextmanager
-def _heartbeat(shard_id: int, attempt: int) -> Iterator[None]:
+def _beat(shard_id: int, attempt: int) -> None:
+    MatchShard.objects.filter(pk=shard_id, status=Status.RUNNING, attempt=attempt).update(
+        heartbeat_at=timezone.now()
+    )
+
+
+def _heartbeat(shard_id: int, attempt: int) -> AbstractContextManager[None]:
     """Renew the part's lease from a side thread while the body works."""
-    stop = threading.Event()
-    interval = float(getattr(settings, "MATCH_SHARD_HEARTBEAT_SECONDS", 30))
-
-    def beat() -> None:
-        try:
-            while not stop.wait(interval):
-                MatchShard.objects.filter(
-                    pk=shard_id, status=Status.RUNNING, attempt=attempt
-                ).update(heartbeat_at=timezone.now())
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    thread = threading.Thread(target=beat, name=f"match-shard-{shard_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=5)
+    return beating(
+        partial(_beat, shard_id, attempt),
+        every=float(getattr(settings, "MATCH_SHARD_HEARTBEAT_SECONDS", 30)),
+        name=f"match-shard-{shard_id}",
+    )
 
 
 def sweep_match_runs(now: dt.datetime | None = None) -> int:
