@@ -64,12 +64,13 @@ def check_uploads(files: Sequence[UploadedFile], rule: UploadRule) -> None:
             raise rule.fail(name, "的内容与扩展名不符。")
 
 
-def store_upload(record: models.Model, upload: UploadedFile, *, default_type: str) -> None:
+def store_upload(
+    record: models.Model, upload: UploadedFile, *, default_type: str, default_name: str
+) -> None:
     """Save a checked upload on a record with `token`, `file`, `name`, `content_type` and
     `size` fields (its owner already set), then the record itself."""
-    fallback = "file" if default_type.startswith("application/") else "photo"
     record.token = secrets.token_hex(16)  # type: ignore[attr-defined]
-    record.name = Path(upload.name or fallback).name[:200]  # type: ignore[attr-defined]
+    record.name = Path(upload.name or default_name).name[:200]  # type: ignore[attr-defined]
     record.content_type = getattr(upload, "content_type", "") or default_type  # type: ignore[attr-defined]
     record.size = upload.size or 0  # type: ignore[attr-defined]
     record.file.save(record.name, upload, save=False)  # type: ignore[attr-defined]

@@ -232,7 +232,9 @@ def record_visit(
             discussion=discussion,
         )
         for upload in photos:
-            store_upload(VisitPhoto(visit=visit), upload, default_type="image/jpeg")
+            store_upload(
+                VisitPhoto(visit=visit), upload, default_type="image/jpeg", default_name="photo"
+            )
         events.visit_recorded(visit, actor=actor)
     return visit
 

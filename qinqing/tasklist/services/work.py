@@ -255,7 +255,12 @@ def report_progress(
             reported_by=actor,
         )
         for upload in files:
-            store_upload(Evidence(report=report), upload, default_type="application/octet-stream")
+            store_upload(
+                Evidence(report=report),
+                upload,
+                default_type="application/octet-stream",
+                default_name="file",
+            )
         fields = ["updated_at"]
         if value is not None:
             task.achieved_value = value
