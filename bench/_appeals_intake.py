@@ -15,11 +15,13 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import _appeals_wrk
 from _appeals_common import CLIENTS, PROJECT_ROOT, figure, pct
 from _appeals_load import DETAILS, TITLES
 
 PORT = int(os.environ.get("BENCH_PORT", "8105"))
 REFERENCE_SECONDS = 10
+WARM_SECONDS = 5
 
 
 # --- reference: the database doing the intake's three inserts -----------------------------
@@ -214,7 +216,7 @@ def load_run(name: str, requests: int, request: Callable[[int, int], Request], *
                     errors.append(response.status)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-    cpu = _server_cpu_seconds(group)
+    cpu, client_cpu = _server_cpu_seconds(group), time.process_time()
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -222,6 +224,7 @@ def load_run(name: str, requests: int, request: Callable[[int, int], Request], *
         t.join()
     wall = time.perf_counter() - started
     cpu = _server_cpu_seconds(group) - cpu
+    client_cpu = time.process_time() - client_cpu
     if not report:
         return len(latencies) / wall
     figure(f"{name}_requests", len(latencies), "requests")
@@ -230,15 +233,34 @@ def load_run(name: str, requests: int, request: Callable[[int, int], Request], *
     figure(f"{name}_p50", pct(latencies, 50) * 1000, "ms")
     figure(f"{name}_p99", pct(latencies, 99) * 1000, "ms")
     figure(f"{name}_server_cpu", cpu * 1000 / max(1, len(latencies)), "ms/request")
+    figure(f"{name}_client_cpu", client_cpu * 1000 / max(1, len(latencies)), "ms/request")
     return len(latencies) / wall
 
 
 def intake_bench(raw_key: str, requests: int) -> tuple[float, float]:
     """The intake, and the framework floor in the same server and run: an authenticated
     JSON endpoint that does no work (GET /api/v1/me: the same middleware, token check and
-    throttle, no database). Returns (intake, floor) throughput."""
+    throttle, no database). Returns (intake, floor) throughput. The load comes from wrk
+    where it is installed (a C client, like pgbench), else from CLIENTS Python threads."""
     auth = {"Authorization": f"Bearer {raw_key}"}
+    proc = start_server()
+    try:
+        if _appeals_wrk.available():
+            figure("load_tool", 1, "wrk (C client, 2 threads, like pgbench -j 2)")
+            floor, intake = _wrk_floor_and_intake(auth, proc.pid)
+        else:
+            figure("load_tool", 0, "Python threads (wrk not installed)")
+            floor, intake = _python_floor_and_intake(auth, requests, proc.pid)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    figure("intake_vs_floor_ratio", intake / floor, "of the framework floor")
+    return intake, floor
 
+
+def _python_floor_and_intake(
+    auth: dict[str, str], requests: int, group: int
+) -> tuple[float, float]:
     def floor_request(n: int, i: int) -> Request:
         return "GET", "/api/v1/me", None, auth
 
@@ -246,18 +268,41 @@ def intake_bench(raw_key: str, requests: int) -> tuple[float, float]:
         headers = {**auth, "Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
         return "POST", "/api/v1/appeals/", intake_body(n, i), headers
 
-    proc = start_server()
-    try:
-        load_run("warm", CLIENTS * 8, floor_request, expect=200, group=proc.pid, report=False)
-        floor = load_run("floor", requests, floor_request, expect=200, group=proc.pid)
-        intake = load_run(
-            "intake", requests, intake_request, expect=201, group=proc.pid, unit="appeals/s"
-        )
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-    figure("intake_vs_floor_ratio", intake / floor, "of the framework floor")
-    return intake, floor
+    load_run("warm", CLIENTS * 8, floor_request, expect=200, group=group, report=False)
+    floor = load_run("floor", requests, floor_request, expect=200, group=group)
+    intake = load_run("intake", requests, intake_request, expect=201, group=group, unit="appeals/s")
+    return floor, intake
+
+
+def _wrk_floor_and_intake(auth: dict[str, str], group: int) -> tuple[float, float]:
+    url = f"http://127.0.0.1:{PORT}"
+    _appeals_wrk.run(url, "GET", "/api/v1/me", auth, expect=200, seconds=WARM_SECONDS)
+    floor = _wrk_figures("floor", "requests/s", group, url, "GET", "/api/v1/me", auth, 200)
+    bodies = [intake_body(n, i) for n in range(4) for i in range(len(DETAILS))]
+    headers = {**auth, "Content-Type": "application/json"}
+    # every worker thread's first intakes (its database connection, the code paths of
+    # the intake) are warmed first, as the floor's are
+    _appeals_wrk.run(url, "POST", "/api/v1/appeals/", headers, expect=201, bodies=bodies,
+                     seconds=WARM_SECONDS)  # fmt: skip
+    intake = _wrk_figures("intake", "appeals/s", group, url, "POST", "/api/v1/appeals/",
+                          headers, 201, bodies)  # fmt: skip
+    return floor, intake
+
+
+def _wrk_figures(name: str, unit: str, group: int, url: str, method: str, path: str,
+                 headers: dict[str, str], expect: int, bodies: list[str] | None = None) -> float:  # fmt: skip
+    cpu = _server_cpu_seconds(group)
+    result = _appeals_wrk.run(url, method, path, headers, expect=expect, bodies=bodies)
+    cpu = _server_cpu_seconds(group) - cpu
+    requests = int(result["requests"])
+    figure(f"{name}_requests", requests, "requests")
+    figure(f"{name}_errors", int(result["unexpected"] + result["socket_errors"]), "requests")
+    figure(f"{name}_throughput", requests / result["seconds"], unit)
+    figure(f"{name}_p50", float(result["p50_ms"]), "ms")
+    figure(f"{name}_p99", float(result["p99_ms"]), "ms")
+    figure(f"{name}_server_cpu", cpu * 1000 / max(1, requests), "ms/request")
+    figure(f"{name}_client_cpu", float(result["client_cpu_ms"]), "ms/request")
+    return requests / result["seconds"]
 
 
 # --- in-process profile -------------------------------------------------------------------

@@ -24,9 +24,11 @@ What it measures (one figure per line, `name: value unit`):
    `intake_ratio` is intake throughput ÷ that reference;
 1. intake through the JSON API (POST /api/v1/appeals/ with Idempotency-Key) against a
    real gunicorn server on 127.0.0.1 started with the project's gunicorn.conf.py (as in
-   production), 16 concurrent keep-alive clients, BENCH_INTAKE requests: throughput,
-   p50, p99 and the server's CPU per request; before it, in the same server, the
-   framework floor: an authenticated JSON endpoint that does no work (GET /api/v1/me:
+   production), 16 concurrent keep-alive clients: wrk, a C client with 2 threads like
+   pgbench's `-j 2`, for BENCH_INTAKE_SECONDS (10) after a warm-up, where wrk is
+   installed (bench/_appeals_wrk.py), else Python threads sending BENCH_INTAKE requests;
+   throughput, p50, p99 and the server's and the client's CPU per request; before it,
+   in the same server, the framework floor: an authenticated JSON endpoint that does no work (GET /api/v1/me:
    the same middleware, token check and throttle, no database), and
    `intake_vs_floor_ratio`, how close intake comes to what Django + gunicorn serve here;
 2. worklist, supervisor board and ledger pages (first page, filtered, text search)

@@ -58,9 +58,9 @@ def _list_item(appeal: Appeal, *, personal: bool) -> dict[str, Any]:
 def _read(request: HttpRequest, appeal: Appeal) -> dict[str, Any]:
     user = request.user
     staff = selectors.is_staff_viewer(user, appeal)
-    written = getattr(appeal, "_prefetched_objects_cache", {})
-    if "events" in written:  # just registered: the timeline as it was written
-        events = [e for e in written["events"] if staff or not e.staff_only]
+    written = getattr(appeal, "written_events", None)  # just registered (services/intake.py)
+    if written is not None:
+        events = [e for e in written if staff or not e.staff_only]
     else:
         events = appeal.events.select_related("actor")
         if not staff:
@@ -78,11 +78,7 @@ def _read(request: HttpRequest, appeal: Appeal) -> dict[str, Any]:
         "callback_solved": appeal.callback_solved,
         "rating": appeal.rating,
         "duplicate_of_id": appeal.duplicate_of_id,
-        "clocks": (
-            written["clocks"]
-            if "clocks" in written
-            else list(appeal.clocks.order_by("started_at", "id"))
-        ),
+        "clocks": [] if written is not None else list(appeal.clocks.order_by("started_at", "id")),
         "events": [
             {
                 "at": e.at,

@@ -112,6 +112,9 @@ class NumberCounter(models.Model):
 
 
 class Appeal(TimeStampedModel):  # 诉求 / 工单
+    # On the appeal the intake returns: the timeline rows it wrote (services/intake.py)
+    written_events: "list[AppealEvent]"
+
     number = models.CharField(_("number"), max_length=30, unique=True)
     type = models.CharField(
         _("type"), max_length=12, choices=AppealType.choices, default=AppealType.APPEAL

@@ -12,20 +12,53 @@ needs no BEGIN and COMMIT; inside the caller's transaction it runs in a savepoin
 unique violation leaves the caller's transaction usable, as `transaction.atomic()` would.
 Other databases (SQLite) save both rows with the ORM in one transaction.
 
+A `Serial` fills parent columns from one `nextval` taken in the same statement (the
+appeal's number and the search text that starts with it), which spares the round trip
+of asking for the number first; the values written come back and are set on the row.
+
 No save signals are sent: nothing in the project reacts to them (effects across modules
 go through explicit hooks, see DESIGN.md), and the bulk paths send none either.
 """
 
 from contextlib import nullcontext
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from django.db import connection, models, transaction
 
+# Fields whose value of the given type (or None) is written as it is: for these exact
+# classes `pre_save` is the attribute and `get_db_prep_save` hands such a value back
+# unchanged, so the per-value calls through Django's field machinery are skipped.
+# (Integer fields are not among them: on psycopg 3 Django wraps their values as Int2,
+# Int4 or Int8; a key to an auto field is written as the int it is.)
+_PLAIN_FIELDS: dict[type, type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+}
+_PLAIN_KEYS = (models.AutoField, models.BigAutoField)
+
+
+@dataclass(frozen=True)
+class Serial:
+    """Parent columns computed from one `nextval(sequence)` in the insert itself. Each
+    column is (field name, SQL template, parameters): `{n}` in the template stands for
+    the new serial, `%s` for the parameters in order."""
+
+    sequence: str
+    columns: tuple[tuple[str, str, tuple[Any, ...]], ...] = field(default=())
+
 
 @cache
-def _plan(parent_model: type[models.Model], child_model: type[models.Model], link: str) -> Any:
-    """The statement for (parent, child) and the fields whose values fill it."""
+def _plan(
+    parent_model: type[models.Model],
+    child_model: type[models.Model],
+    link: str,
+    computed: tuple[tuple[str, str], ...] = (),
+) -> Any:
+    """The statement for (parent, child) and the fields whose values fill it; `computed`
+    (field name, SQL template) are parent columns a Serial fills."""
 
     def quote(name: str | None) -> str:
         assert name
@@ -39,10 +72,12 @@ def _plan(parent_model: type[models.Model], child_model: type[models.Model], lin
             raise NotImplementedError(f"{model.__name__}: database defaults are not written here")
         return fields
 
-    parent_fields = written(parent_model)
+    templates = dict(computed)
+    parent_fields = [f for f in written(parent_model) if f.name not in templates]
+    serial_fields: list[Any] = [parent_model._meta.get_field(name) for name in templates]
     child_fields = written(child_model)
-    # Only names from the models' own metadata, quoted, go into the text; values are
-    # parameters.
+    # Only names from the models' own metadata, quoted, go into the text (and the
+    # templates, which callers write as constants); values are parameters.
     parent_pk = quote(parent_model._meta.pk.column if parent_model._meta.pk else None)
     child_values = ", ".join(
         f"(SELECT {parent_pk} FROM new_parent)"  # noqa: S608
@@ -50,44 +85,96 @@ def _plan(parent_model: type[models.Model], child_model: type[models.Model], lin
         else "%s"
         for f in child_fields
     )
-    parent_columns = ", ".join(quote(f.column) for f in parent_fields)
-    parent_values = ", ".join("%s" for _ in parent_fields)
+    columns = [quote(f.column) for f in [*parent_fields, *serial_fields]]
+    values = ["%s" for _ in parent_fields] + [
+        templates[f.name].format(n="serial.n") for f in serial_fields
+    ]
     child_columns = ", ".join(quote(f.column) for f in child_fields)
     child_pk = quote(child_model._meta.pk.column if child_model._meta.pk else None)
-    returning = f"{quote(link_field.column)}, {child_pk}"
+    returning = [quote(link_field.column), child_pk] + [
+        f"(SELECT {quote(f.column)} FROM new_parent)"  # noqa: S608 - quoted model names
+        for f in serial_fields
+    ]
+    if serial_fields:
+        head = [
+            "WITH serial AS (SELECT nextval(%s) AS n),",
+            f"new_parent AS (INSERT INTO {quote(parent_model._meta.db_table)}",
+            f"({', '.join(columns)}) SELECT {', '.join(values)} FROM serial",  # noqa: S608
+            f"RETURNING {', '.join([parent_pk, *columns[len(parent_fields) :]])})",
+        ]
+    else:
+        head = [
+            f"WITH new_parent AS (INSERT INTO {quote(parent_model._meta.db_table)}",
+            f"({', '.join(columns)}) VALUES ({', '.join(values)}) RETURNING {parent_pk})",
+        ]
     sql = " ".join(
         [
-            f"WITH new_parent AS (INSERT INTO {quote(parent_model._meta.db_table)}",
-            f"({parent_columns}) VALUES ({parent_values}) RETURNING {parent_pk})",
+            *head,
             f"INSERT INTO {quote(child_model._meta.db_table)} ({child_columns})",
-            f"VALUES ({child_values}) RETURNING {returning}",
+            f"VALUES ({child_values}) RETURNING {', '.join(returning)}",
         ]
     )
-    return sql, parent_fields, [f for f in child_fields if f is not link_field]
+    child_written = [f for f in child_fields if f is not link_field]
+    return sql, _preparers(parent_fields), _preparers(child_written), serial_fields
 
 
-def _values(obj: models.Model, fields: list[Any]) -> list[Any]:
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+def _plain_type(f: Any) -> type | None:
+    """The value type written unchanged for field `f`, or None (always prepared)."""
+    if type(f) is models.ForeignKey:
+        return int if type(f.target_field) in _PLAIN_KEYS else None
+    return _PLAIN_FIELDS.get(type(f))
 
 
-def insert_with_child(parent: models.Model, child: models.Model, *, link: str) -> None:
+def _preparers(fields: list[Any]) -> list[tuple[Any, str, type | None]]:
+    return [(f, f.attname, _plain_type(f)) for f in fields]
+
+
+def _values(obj: models.Model, preparers: list[tuple[Any, str, type | None]]) -> list[Any]:
+    """Each field's value as save() would write it (`pre_save`, `get_db_prep_save`)."""
+    values = []
+    for f, attname, plain in preparers:
+        value = obj.__dict__.get(attname, f) if plain else f
+        # a str subclass (a choices member) is written as CharField.to_python leaves it;
+        # keys and booleans only as their exact type (True is no key)
+        if value is None or type(value) is plain or (plain is str and isinstance(value, str)):
+            values.append(value)
+        else:
+            values.append(f.get_db_prep_save(f.pre_save(obj, True), connection=connection))
+    return values
+
+
+def insert_with_child(
+    parent: models.Model, child: models.Model, *, link: str, serial: Serial | None = None
+) -> None:
     """Insert the new `parent` and the new `child` whose foreign key `link` points at it,
-    all or nothing; both get their primary keys. Raises IntegrityError (nothing written)
-    when a constraint refuses either row."""
+    all or nothing; both get their primary keys, and the parent the values `serial`
+    computed. Raises IntegrityError (nothing written) when a constraint refuses either
+    row, and DatabaseError when the serial's sequence does not exist. PostgreSQL only
+    for a `serial` (other databases fill those fields before calling)."""
     if connection.vendor != "postgresql":
+        if serial is not None:
+            raise NotImplementedError("a Serial needs PostgreSQL's nextval")
         with transaction.atomic():
             parent.save(force_insert=True)
             setattr(child, link, parent)
             child.save(force_insert=True)
         return
-    sql, parent_fields, child_fields = _plan(type(parent), type(child), link)
-    params = _values(parent, parent_fields) + _values(child, child_fields)
+    computed = tuple((name, template) for name, template, _ in serial.columns) if serial else ()
+    sql, parent_prep, child_prep, serial_fields = _plan(type(parent), type(child), link, computed)
+    params = _values(parent, parent_prep) + _values(child, child_prep)
+    if serial is not None:
+        params = [serial.sequence, *params]
+        params[1 + len(parent_prep) : 1 + len(parent_prep)] = [
+            p for _, _, column_params in serial.columns for p in column_params
+        ]
     guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     with guard, connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     assert row is not None
-    parent.pk, child.pk = row
+    parent.pk, child.pk = row[:2]
+    for f, value in zip(serial_fields, row[2:], strict=True):
+        setattr(parent, f.attname, value)
     setattr(child, link, parent)
     for obj in (parent, child):
         obj._state.adding = False

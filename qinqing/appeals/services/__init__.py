@@ -39,7 +39,6 @@ from qinqing.appeals.services.loop import (
     suspend_appeal,
     withdraw_appeal,
 )
-from qinqing.appeals.services.numbers import next_number
 from qinqing.appeals.services.oversight import (
     SWEEP_BATCH,
     consult_appeal,
@@ -73,7 +72,6 @@ __all__ = [
     "idempotency_key_for",
     "mark_duplicate",
     "merge_appeals",
-    "next_number",
     "record_contact",
     "register_appeal",
     "reopen_appeal",

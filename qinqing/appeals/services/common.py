@@ -88,9 +88,10 @@ def _root_division() -> Organisation:
     return division
 
 
-def _search_text(appeal: Appeal) -> str:
-    """What the ledger's text search reads (number, title, text, address, enterprise)."""
-    parts = [appeal.number, appeal.title, appeal.description, appeal.address]
+def _search_text_after_number(appeal: Appeal) -> str:
+    """What the ledger's text search reads after the number it starts with (title, text,
+    address, enterprise), lowercased; services/numbers.py writes the two together."""
+    parts = [appeal.title, appeal.description, appeal.address]
     if appeal.enterprise is not None:
         parts += [appeal.enterprise.name, appeal.enterprise.uscc]
     return " ".join(p for p in parts if p).lower()

@@ -20,12 +20,11 @@ from qinqing.appeals.services.common import (
     _default_division,
     _lock,
     _require,
-    _search_text,
+    _search_text_after_number,
 )
 from qinqing.appeals.services.intake_input import IntakeInput, check_files
-from qinqing.appeals.services.numbers import next_number
+from qinqing.appeals.services.numbers import insert_numbered
 from qinqing.appeals.transitions import check
-from qinqing.core.inserts import insert_with_child
 from qinqing.enterprises.models import Enterprise
 
 
@@ -75,15 +74,11 @@ def register_appeal(
             actor,
             "register",
         )
-    # The number is taken before the transaction and without a lock held (see
-    # services/numbers.py), so concurrent intakes do not wait for each other's commits.
-    number = next_number(division, timezone.now())
     try:
         appeal = _create_appeal(
             data,
             actor=actor,
             key=key,
-            number=number,
             channel=channel,
             enterprise=enterprise,
             division=division,
@@ -120,17 +115,16 @@ def _create_appeal(
     *,
     actor: User,
     key: str | None,
-    number: str,
     channel: str,
     enterprise: Enterprise | None,
     division: Organisation,
 ) -> Appeal:
-    """Insert the appeal once (number and search text already in it) and its first
-    event, all or nothing: one statement, or one transaction with the attachments. The
-    returned appeal carries what was written (its timeline, no clocks or assignments
-    yet), so the answer needs no reads after the commit."""
+    """Insert the appeal once (its number, taken without a lock held, and its search
+    text written with it: services/numbers.py) and its first event, all or nothing: one
+    statement, or one transaction with the attachments. The returned appeal carries what
+    was written (`written_events`: its timeline; it has no clocks or assignments yet),
+    so the answer needs no reads after the commit."""
     appeal = Appeal(
-        number=number,
         type=data.appeal_type,
         channel=channel,
         category=data.category,
@@ -147,26 +141,21 @@ def _create_appeal(
         idempotency_key=key,
         status=Status.REGISTERED,
     )
-    appeal.search_text = _search_text(appeal)
     event = events.build(appeal, "registered", actor=actor, to_state=Status.REGISTERED)
     with transaction.atomic() if data.files else nullcontext():
-        insert_with_child(appeal, event, link="appeal")
+        insert_numbered(
+            appeal,
+            event,
+            link="appeal",
+            division=division,
+            now=timezone.now(),
+            search_after_number=_search_text_after_number(appeal),
+        )
         for upload in data.files:
             _store_attachment(appeal, upload, actor=actor, event=event)
         events.announce_written(event)
-    appeal._prefetched_objects_cache = {
-        "events": _as_read(appeal.events.all(), [event]),
-        "clocks": _as_read(appeal.clocks.all(), []),
-        "assignments": _as_read(appeal.assignments.all(), []),
-    }
+    appeal.written_events = [event]  # what this call wrote: the answer reads no timeline
     return appeal
-
-
-def _as_read(queryset: Any, rows: list[Any]) -> Any:
-    """`queryset` already evaluated to `rows` (what prefetch_related leaves behind)."""
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    return queryset
 
 
 def _store_attachment(
