@@ -21,7 +21,7 @@ go through explicit hooks, see DESIGN.md), and the bulk paths send none either.
 """
 
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -47,7 +47,7 @@ class Serial:
     the new serial, `%s` for the parameters in order."""
 
     sequence: str
-    columns: tuple[tuple[str, str, tuple[Any, ...]], ...] = field(default=())
+    columns: tuple[tuple[str, str, tuple[Any, ...]], ...] = ()
 
 
 @cache
