@@ -227,14 +227,21 @@ def load_run(name: str, requests: int, request: Callable[[int, int], Request], *
     client_cpu = time.process_time() - client_cpu
     if not report:
         return len(latencies) / wall
-    figure(f"{name}_requests", len(latencies), "requests")
-    figure(f"{name}_errors", len(errors), "requests")
-    figure(f"{name}_throughput", len(latencies) / wall, unit)
-    figure(f"{name}_p50", pct(latencies, 50) * 1000, "ms")
-    figure(f"{name}_p99", pct(latencies, 99) * 1000, "ms")
-    figure(f"{name}_server_cpu", cpu * 1000 / max(1, len(latencies)), "ms/request")
-    figure(f"{name}_client_cpu", client_cpu * 1000 / max(1, len(latencies)), "ms/request")
-    return len(latencies) / wall
+    p50, p99 = pct(latencies, 50) * 1000, pct(latencies, 99) * 1000
+    return _report(name, unit, len(latencies), len(errors), wall, p50, p99, cpu, client_cpu)
+
+
+def _report(name: str, unit: str, requests: int, errors: int, seconds: float, p50_ms: float,
+            p99_ms: float, server_cpu: float, client_cpu: float) -> float:  # fmt: skip
+    """The figures of one load run under `name` (either client); returns the throughput."""
+    figure(f"{name}_requests", requests, "requests")
+    figure(f"{name}_errors", errors, "requests")
+    figure(f"{name}_throughput", requests / seconds, unit)
+    figure(f"{name}_p50", p50_ms, "ms")
+    figure(f"{name}_p99", p99_ms, "ms")
+    figure(f"{name}_server_cpu", server_cpu * 1000 / max(1, requests), "ms/request")
+    figure(f"{name}_client_cpu", client_cpu * 1000 / max(1, requests), "ms/request")
+    return requests / seconds
 
 
 def intake_bench(raw_key: str, requests: int) -> tuple[float, float]:
@@ -294,15 +301,10 @@ def _wrk_figures(name: str, unit: str, group: int, url: str, method: str, path: 
     cpu = _server_cpu_seconds(group)
     result = _appeals_wrk.run(url, method, path, headers, expect=expect, bodies=bodies)
     cpu = _server_cpu_seconds(group) - cpu
-    requests = int(result["requests"])
-    figure(f"{name}_requests", requests, "requests")
-    figure(f"{name}_errors", int(result["unexpected"] + result["socket_errors"]), "requests")
-    figure(f"{name}_throughput", requests / result["seconds"], unit)
-    figure(f"{name}_p50", float(result["p50_ms"]), "ms")
-    figure(f"{name}_p99", float(result["p99_ms"]), "ms")
-    figure(f"{name}_server_cpu", cpu * 1000 / max(1, requests), "ms/request")
-    figure(f"{name}_client_cpu", float(result["client_cpu_ms"]), "ms/request")
-    return requests / result["seconds"]
+    return _report(
+        name, unit, int(result["requests"]), int(result["unexpected"] + result["socket_errors"]),
+        result["seconds"], result["p50_ms"], result["p99_ms"], cpu, result["client_cpu"],
+    )  # fmt: skip
 
 
 # --- in-process profile -------------------------------------------------------------------

@@ -161,12 +161,12 @@ def insert_with_child(
         return
     computed = tuple((name, template) for name, template, _ in serial.columns) if serial else ()
     sql, parent_prep, child_prep, serial_fields = _plan(type(parent), type(child), link, computed)
-    params = _values(parent, parent_prep) + _values(child, child_prep)
+    # in the statement's order: the sequence, the parent's values then its computed
+    # columns' parameters, the child's values
+    params = _values(parent, parent_prep)
     if serial is not None:
-        params = [serial.sequence, *params]
-        params[1 + len(parent_prep) : 1 + len(parent_prep)] = [
-            p for _, _, column_params in serial.columns for p in column_params
-        ]
+        params = [serial.sequence, *params, *(p for *_, ps in serial.columns for p in ps)]
+    params += _values(child, child_prep)
     guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     with guard, connection.cursor() as cursor:
         cursor.execute(sql, params)
