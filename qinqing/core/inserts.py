@@ -16,6 +16,10 @@ A `Serial` fills parent columns from one `nextval` taken in the same statement (
 appeal's number and the search text that starts with it), which spares the round trip
 of asking for the number first; the values written come back and are set on the row.
 
+On PostgreSQL the values travel apart from the statement (server-side binding) on a
+cursor kept per connection, so the statement is prepared once per connection and not
+parsed and planned per row (`_bound_cursor`).
+
 No save signals are sent: nothing in the project reacts to them (effects across modules
 go through explicit hooks, see DESIGN.md), and the bulk paths send none either.
 """
@@ -87,7 +91,7 @@ def _plan(
     )
     columns = [quote(f.column) for f in [*parent_fields, *serial_fields]]
     values = ["%s" for _ in parent_fields] + [
-        templates[f.name].format(n="serial.n") for f in serial_fields
+        templates[f.name].format(n="(SELECT n FROM serial)") for f in serial_fields
     ]
     child_columns = ", ".join(quote(f.column) for f in child_fields)
     child_pk = quote(child_model._meta.pk.column if child_model._meta.pk else None)
@@ -95,18 +99,16 @@ def _plan(
         f"(SELECT {quote(f.column)} FROM new_parent)"  # noqa: S608 - quoted model names
         for f in serial_fields
     ]
-    if serial_fields:
-        head = [
-            "WITH serial AS (SELECT nextval(%s) AS n),",
-            f"new_parent AS (INSERT INTO {quote(parent_model._meta.db_table)}",
-            f"({', '.join(columns)}) SELECT {', '.join(values)} FROM serial",  # noqa: S608
-            f"RETURNING {', '.join([parent_pk, *columns[len(parent_fields) :]])})",
-        ]
-    else:
-        head = [
-            f"WITH new_parent AS (INSERT INTO {quote(parent_model._meta.db_table)}",
-            f"({', '.join(columns)}) VALUES ({', '.join(values)}) RETURNING {parent_pk})",
-        ]
+    # VALUES, not INSERT ... SELECT: each parameter takes its column's type (values are
+    # bound apart from the text, see _bound_cursor); the serial is read by scalar
+    # subqueries, and a WITH holding a volatile nextval runs once however often read
+    serial_head = ["WITH serial AS (SELECT nextval(%s) AS n),"] if serial_fields else ["WITH"]
+    head = [
+        *serial_head,
+        f"new_parent AS (INSERT INTO {quote(parent_model._meta.db_table)}",
+        f"({', '.join(columns)}) VALUES ({', '.join(values)})",
+        f"RETURNING {', '.join([parent_pk, *columns[len(parent_fields) :]])})",
+    ]
     sql = " ".join(
         [
             *head,
@@ -168,7 +170,8 @@ def insert_with_child(
         params = [serial.sequence, *params, *(p for *_, ps in serial.columns for p in ps)]
     params += _values(child, child_prep)
     guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    with guard, connection.cursor() as cursor:
+    with guard:
+        cursor = _bound_cursor()
         cursor.execute(sql, params)
         row = cursor.fetchone()
     assert row is not None
@@ -179,3 +182,38 @@ def insert_with_child(
     for obj in (parent, child):
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def _bound_cursor() -> Any:
+    """A cursor that sends the values apart from the statement (server-side binding)
+    instead of quoting each into its text as Django's cursors do: psycopg adapts them
+    in C, and PostgreSQL keeps the statement prepared on a connection that ran it a
+    few times (DATABASES OPTIONS prepare_threshold, see settings.py), so it is parsed
+    and planned once per connection, not once per row. One such cursor is kept per
+    database connection: psycopg reuses its adapters when the same statement runs on
+    the same cursor again. Wrapped as connection.cursor() wraps its own (error
+    translation, execute wrappers, the debug log); the wrapper is not closed."""
+    connection.ensure_connection()
+    raw = connection.connection
+    kept = connection.__dict__.get("_bound_cursor")
+    if kept is None or kept[0] is not raw or kept[1].closed:
+        with connection.wrap_database_errors:
+            kept = (raw, _bound_cursor_class()(raw))
+        connection.__dict__["_bound_cursor"] = kept
+    return connection._prepare_cursor(kept[1])  # type: ignore[attr-defined]
+
+
+@cache
+def _bound_cursor_class() -> type:
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class BoundCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
+        """psycopg leaves `_query` unset when it runs a prepared statement, and Django's
+        debug log (connection.queries, CaptureQueriesContext) reads the statement from
+        it: set it, as an unprepared run does."""
+
+        def _send_query_prepared(self, name: bytes, pgq: Any, **kwargs: Any) -> None:
+            super()._send_query_prepared(name, pgq, **kwargs)  # type: ignore[misc]
+            self._query = pgq
+
+    return BoundCursor

@@ -8,6 +8,9 @@ here, so no view, schema or form has to remember (issue 15).
   and the form's own messages).
 - A multipart body the parser cannot read (no boundary, broken framing) is refused with
   400 instead of failing inside a view.
+
+Also here: Django's message middleware, with the storage made only when used
+(`LazyMessageMiddleware`).
 """
 
 import json
@@ -15,8 +18,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
+from django.utils.functional import SimpleLazyObject, empty
 
 from qinqing.lib.text import describe, first_control, strip_controls
 
@@ -148,3 +154,20 @@ class InputHygieneMiddleware:
                 _clean_form(request)
         elif machine and content_type.endswith("json"):
             _check_json(request.body)
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's MessageMiddleware, with a request's message storage made only when
+    something touches it (a view adding a message, a page listing them). Most requests
+    never do (the JSON API, HTMX fragments, downloads), and making it builds a cookie
+    signer and two storages each time. Untouched, it has nothing to write back, just as
+    an untouched storage writes nothing."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        request._messages = SimpleLazyObject(lambda: default_storage(request))  # type: ignore[attr-defined]
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        stored = getattr(request, "_messages", None)
+        if isinstance(stored, SimpleLazyObject) and stored._wrapped is empty:
+            return response
+        return super().process_response(request, response)

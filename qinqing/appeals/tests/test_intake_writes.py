@@ -140,3 +140,35 @@ def test_values_written_without_django_s_field_calls_are_those_save_would_write(
     assert [(type(v), v) for v in fast] == [(type(v), v) for v in slow]
     assert fast[[f.name for f in fields].index("reopen_count")] == 1
     assert fast[[f.name for f in fields].index("division")] == district.district.pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_the_intake_insert_is_prepared_once_a_connection_has_run_it_a_few_times(
+    intake: Any,
+) -> None:
+    """Values are bound apart from the statement text, so PostgreSQL keeps the one
+    insert prepared (settings: prepare_threshold) and the intakes after it are not
+    parsed and planned again; Django's own statements are not prepared."""
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    client = api_client(intake)
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    assert threshold
+    with CaptureQueriesContext(connection) as queries:
+        for n in range(threshold + 2):
+            response = post(client, f"{BASE}/", NEW, HTTP_IDEMPOTENCY_KEY=f"p{n}")
+            assert response.status_code == 201
+    # the debug log names every statement, the prepared runs too (the first intake of
+    # a year also logs the insert that found no sequence yet)
+    logged = [q["sql"] for q in queries.captured_queries]
+    assert all(isinstance(s, str) for s in logged)
+    assert sum('INSERT INTO "appeals_appeal"' in s for s in logged) >= threshold + 2
+    statements = prepared()
+    assert [s for s in statements if 'INSERT INTO "appeals_appeal"' in s]
+    assert not [s for s in statements if "pg_prepared_statements" in s]
+    numbers = list(Appeal.objects.order_by("pk").values_list("number", flat=True))
+    assert len(set(numbers)) == threshold + 2  # each prepared run took its own number
