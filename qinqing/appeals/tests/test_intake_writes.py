@@ -172,3 +172,25 @@ def test_the_intake_insert_is_prepared_once_a_connection_has_run_it_a_few_times(
     assert not [s for s in statements if "pg_prepared_statements" in s]
     numbers = list(Appeal.objects.order_by("pk").values_list("number", flat=True))
     assert len(set(numbers)) == threshold + 2  # each prepared run took its own number
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_a_new_year_s_first_number_is_taken_by_the_prepared_insert(
+    intake: Any, district: Any
+) -> None:
+    """At the turn of a year a long-lived connection holds the insert prepared; the
+    first intake of the new year finds no sequence, creates it and numbers from 1.
+    (Years no other test reaches.)"""
+    prefix = district.district.code[:6]
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    with time_machine.travel(dt.datetime(2044, 12, 31, 9, 0, tzinfo=dt.UTC), tick=False):
+        for _ in range(threshold + 1):
+            register(intake)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ['%INSERT INTO "appeals_appeal"%'])  # fmt: skip
+        assert cursor.fetchone()[0] == 1
+    with time_machine.travel(dt.datetime(2045, 1, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        first, second = register(intake), register(intake)
+    assert (first.number, second.number) == (f"{prefix}20450000001", f"{prefix}20450000002")
+    assert last_serial(second.number) == 2
