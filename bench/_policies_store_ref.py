@@ -13,7 +13,6 @@ import os
 import tempfile
 import time
 
-COLUMNS = "item_id, rule_version_id, enterprise_id, outcome, amount, missing"
 CHUNK = 1 << 20
 
 
@@ -22,6 +21,7 @@ def store_reference() -> tuple[float, int]:
     from django.db import connection
 
     from qinqing.policies.models import MatchResult
+    from qinqing.policies.storing import COPIED_COLUMNS, secondary_indexes
 
     table = MatchResult._meta.db_table
     reference = f"{table}_reference"
@@ -29,24 +29,21 @@ def store_reference() -> tuple[float, int]:
     raw = connection.connection
     with tempfile.TemporaryFile(dir=os.environ.get("TMPDIR")) as rows_file:
         with raw.cursor() as cursor:
-            sql = f"COPY (SELECT {COLUMNS} FROM {table}) TO STDOUT WITH (FORMAT csv)"  # noqa: S608
+            sql = f"COPY (SELECT {COPIED_COLUMNS} FROM {table}) TO STDOUT WITH (FORMAT csv)"  # noqa: S608
             with cursor.copy(sql) as copy:
                 for block in copy:
                     rows_file.write(block)
-            cursor.execute(
-                "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
-                "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
-                [table, table],
-            )
-            indexes = [row[0].replace(f" ON public.{table} ", f" ON public.{reference} ")
-                       for row in cursor.fetchall()]  # fmt: skip
+            indexes = [d.replace(f" ON public.{table} ", f" ON public.{reference} ")
+                       for d in secondary_indexes(cursor, table)]  # fmt: skip
         rows_file.seek(0)
         started = time.perf_counter()
         with raw.transaction(), raw.cursor() as cursor:
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute(f'DROP TABLE IF EXISTS "{reference}"')
             cursor.execute(f'CREATE TABLE "{reference}" (LIKE "{table}" INCLUDING DEFAULTS)')
-            with cursor.copy(f"COPY {reference} ({COLUMNS}) FROM STDIN WITH (FORMAT csv)") as copy:
+            with cursor.copy(
+                f"COPY {reference} ({COPIED_COLUMNS}) FROM STDIN WITH (FORMAT csv)"
+            ) as copy:
                 while block := rows_file.read(CHUNK):
                     copy.write(block)
             cursor.execute(f'ALTER TABLE "{reference}" ADD PRIMARY KEY (item_id, enterprise_id)')

@@ -19,6 +19,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
@@ -37,6 +38,8 @@ STORED_SCHEMA = {
     "missing": pl.Int16,
 }
 BUCKET = 4096
+# the columns a rebuild COPYs, in the order copy_rows writes them (decided_at: now())
+COPIED_COLUMNS = "item_id, rule_version_id, enterprise_id, outcome, amount, missing"
 SCHEME = f"v1 polars {pl.__version__}"  # row hashes are stable within one Polars version
 REBUILD_SHARE = 0.5  # rebuild the table when more than this share of rows changed
 COPY_ABOVE = 5000  # rows; fewer go through the ORM
@@ -259,12 +262,7 @@ def close_staging(staging: str) -> None:
             [table],
         )
         pk_name = cursor.fetchone()[0]
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
-            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
-            [table, table],
-        )
-        index_definitions = [row[0] for row in cursor.fetchall()]
+        index_definitions = secondary_indexes(cursor, table)
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         cursor.execute(f'DROP TABLE "{table}"')
         cursor.execute(f'ALTER TABLE "{staging}" RENAME TO "{table}"')
@@ -274,6 +272,16 @@ def close_staging(staging: str) -> None:
         for definition in index_definitions:
             cursor.execute(definition)
         cursor.execute(f'ANALYZE "{table}"')  # a new table has no statistics yet
+
+
+def secondary_indexes(cursor: Any, table: str) -> list[str]:
+    """The CREATE INDEX statements of `table`'s indexes other than its constraints'."""
+    cursor.execute(
+        "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+        "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+        [table, table],
+    )
+    return [row[0] for row in cursor.fetchall()]
 
 
 def copy_rows(results: pl.DataFrame, table: str) -> None:
@@ -287,14 +295,11 @@ def copy_rows(results: pl.DataFrame, table: str) -> None:
         "amount",
         pl.when(pl.col("outcome") == 2).then(pl.col("missing")).otherwise(None),
     )
-    columns = (
-        "item_id, rule_version_id, enterprise_id, outcome, amount, missing"  # decided_at: now()
-    )
     connection.ensure_connection()
     raw = connection.connection
     with (
         raw.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
+        cursor.copy(f"COPY {table} ({COPIED_COLUMNS}) FROM STDIN WITH (FORMAT csv)") as copy,
     ):
         step = 1_000_000
         for start in range(0, frame.height, step):
